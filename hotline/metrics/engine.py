@@ -1,0 +1,238 @@
+"""Metric definitions (data) compiled to Ibis expressions, evaluated per month on any backend.
+
+`MetricEngine(con)` answers: one value, values grouped by columns, month-over-month change, top-N with
+shares. The same compiled expression runs on SQLite (the embedded store) and DuckDB (Parquet); tests run
+one body on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+import ibis
+
+from hotline.data import load_yaml
+from hotline.metrics.sources import Sources
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    definition: str
+    kind: str
+    source: str | None = None
+    basis: str | None = None
+    filter: dict = field(default_factory=dict)
+    numerator: dict = field(default_factory=dict)
+    denominator: dict = field(default_factory=dict)
+    numerator_metrics: tuple[str, ...] = ()
+    denominator_metrics: tuple[str, ...] = ()
+
+
+class MetricError(ValueError):
+    pass
+
+
+@cache
+def load_metrics() -> dict[str, Metric]:
+    """Load and check the declarations: unknown kinds, sources or references fail at load time."""
+    out: dict[str, Metric] = {}
+    for d in load_yaml("metrics.yaml")["metrics"]:
+        d = dict(d)
+        d["numerator_metrics"] = tuple(d.get("numerator_metrics", ()))
+        d["denominator_metrics"] = tuple(d.get("denominator_metrics", ()))
+        m = Metric(**d)
+        if m.kind not in ("count", "ratio", "ratio_of"):
+            raise MetricError(f"{m.name}: unknown kind {m.kind}")
+        if m.kind != "ratio_of" and m.source not in ("calls", "tickets", "visits"):
+            raise MetricError(f"{m.name}: unknown source {m.source}")
+        for ref in m.numerator_metrics + m.denominator_metrics:
+            if ref not in out or out[ref].kind != "count":
+                raise MetricError(f"{m.name}: {ref} must be a count metric declared before it")
+        out[m.name] = m
+    return out
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    try:
+        y, m = int(month[:4]), int(month[5:7])
+        if len(month) != 7 or month[4] != "-" or not 1 <= m <= 12:
+            raise ValueError
+    except ValueError:
+        raise MetricError(f"月份格式应为 YYYY-MM：{month!r} / month must look like 2022-10") from None
+    return datetime(y, m, 1), datetime(y + (m == 12), m % 12 + 1, 1)
+
+
+def previous_month(month: str) -> str:
+    start, _ = month_bounds(month)
+    y, m = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
+    return f"{y:04d}-{m:02d}"
+
+
+def round2(x: float | None) -> float | None:
+    """Two decimals, half up — as the office's spreadsheets print (Python's round() is half-even)."""
+    if x is None:
+        return None
+    return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def pct(num: int, den: int) -> float | None:
+    return round2(100.0 * num / den) if den else None
+
+
+@dataclass(frozen=True)
+class Value:
+    num: int
+    den: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return pct(self.num, self.den) if self.den is not None else None
+
+    @property
+    def value(self) -> float:
+        return self.rate if self.den is not None else self.num
+
+
+@dataclass(frozen=True)
+class Change:
+    """Month-over-month change: counts relative (%), rates in percentage points of the printed rates."""
+
+    current: float
+    previous: float | None
+    delta: float | None
+
+    @property
+    def direction(self) -> str:
+        if self.delta is None:
+            return "无上月数据"
+        return "上升" if self.delta > 0 else "下降" if self.delta < 0 else "持平"
+
+    @property
+    def wording(self) -> str:
+        if self.delta is None or self.delta == 0:
+            return self.direction
+        return f"{self.direction}{abs(self.delta):.2f}%"
+
+
+def _predicate(t: ibis.Table, spec: dict, start: datetime, end: datetime):
+    preds = []
+    for col, want in spec.items():
+        c = t[col]
+        if isinstance(want, dict):
+            for op, v in want.items():
+                v = start if v == "$start" else end if v == "$end" else v
+                if op == "eq":
+                    preds.append(c == v)
+                elif op == "ne":
+                    preds.append(c != v)
+                elif op == "lt":
+                    preds.append(c < v)
+                elif op == "le":
+                    preds.append(c <= v)
+                elif op == "gt":
+                    preds.append(c > v)
+                elif op == "ge":
+                    preds.append(c >= v)
+                elif op == "null_or_ge":
+                    preds.append(c.isnull() | (c >= v))
+                else:
+                    raise MetricError(f"unknown operator {op} on {col}")
+        elif isinstance(want, list):
+            preds.append(c.isin(want))
+        else:
+            preds.append(c == want)
+    return preds
+
+
+class MetricEngine:
+    def __init__(self, con: ibis.BaseBackend, materialise: bool = True):
+        self.sources = Sources(con, materialise=materialise)
+        self.metrics = load_metrics()
+
+    def metric(self, name: str) -> Metric:
+        try:
+            return self.metrics[name]
+        except KeyError:
+            raise MetricError(f"未定义的指标 / unknown metric: {name}") from None
+
+    def _base(self, m: Metric, month: str, where: dict | None) -> ibis.Table:
+        start, end = month_bounds(month)
+        t = self.sources[m.source]
+        preds = _predicate(t, m.filter, start, end) + _predicate(t, where or {}, start, end)
+        if m.basis != "snapshot":
+            preds += [t[m.basis] >= start, t[m.basis] < end]
+        return t.filter(*preds) if preds else t
+
+    def _aggs(self, m: Metric, t: ibis.Table, month: str) -> dict:
+        start, end = month_bounds(month)
+        if m.kind == "count":
+            return {f"{m.name}__num": t.count()}
+        num = ibis.and_(*_predicate(t, m.numerator, start, end)) if m.numerator else ibis.literal(True)
+        aggs = {f"{m.name}__num": num.sum().cast("int64")}
+        if m.denominator:
+            den = ibis.and_(*_predicate(t, m.denominator, start, end))
+            aggs[f"{m.name}__den"] = den.sum().cast("int64")
+        else:
+            aggs[f"{m.name}__den"] = t.count()
+        return aggs
+
+    def value(self, name: str, month: str, where: dict | None = None) -> Value:
+        m = self.metric(name)
+        if m.kind == "ratio_of":
+            num = sum(self.value(n, month, where).num for n in m.numerator_metrics)
+            den = sum(self.value(n, month, where).num for n in m.denominator_metrics)
+            return Value(num, den)
+        row = self._base(m, month, where).aggregate(**self._aggs(m, self._base(m, month, where), month)).execute()
+        num = int(row[f"{name}__num"].iloc[0] or 0)
+        den = int(row[f"{name}__den"].iloc[0] or 0) if m.kind == "ratio" else None
+        return Value(num, den)
+
+    def by(self, names: list[str], month: str, group: list[str], where: dict | None = None) -> list[dict]:
+        """Several metrics of one source, grouped; each row: group columns plus a Value per metric."""
+        ms = [self.metric(n) for n in names]
+        if len({(m.source, m.basis, tuple(sorted(map(str, m.filter.items())))) for m in ms}) != 1:
+            raise MetricError("metrics grouped together must share source, basis and filter")
+        t = self._base(ms[0], month, where)
+        aggs = {}
+        for m in ms:
+            aggs.update(self._aggs(m, t, month))
+        df = t.group_by(group).aggregate(**aggs).execute()
+        rows = []
+        for rec in df.to_dict("records"):
+            row = {g: rec[g] for g in group}
+            for m in ms:
+                num = int(rec[f"{m.name}__num"] or 0)
+                den = int(rec[f"{m.name}__den"] or 0) if m.kind == "ratio" else None
+                row[m.name] = Value(num, den)
+            rows.append(row)
+        return rows
+
+    def mom(self, name: str, month: str, where: dict | None = None) -> Change:
+        cur = self.value(name, month, where)
+        prev = self.value(name, previous_month(month), where)
+        m = self.metric(name)
+        if m.kind == "count":
+            delta = pct(cur.num - prev.num, prev.num) if prev.num else None
+            return Change(cur.num, prev.num if prev.num else None, delta)
+        if prev.rate is None or cur.rate is None:
+            return Change(cur.rate, None, None)
+        return Change(cur.rate, prev.rate, round2(cur.rate - prev.rate))
+
+    def top(self, name: str, month: str, group: str, n: int | None, where: dict | None = None,
+            order: str | None = None, share_of: int | None = None) -> list[tuple[str, int, float]]:
+        """Top-N groups of a count metric with their share (of `share_of`, else of the metric's total).
+
+        Ties are broken by `order` (a column such as sub_order) so rankings are stable and match the
+        taxonomy's order, as a person reading a spreadsheet sorted by count then by code would see.
+        """
+        group_cols = [group] + ([order] if order else [])
+        rows = self.by([name], month, group_cols, where)
+        rows.sort(key=lambda r: (-r[name].num, r[order] if order else str(r[group])))
+        total = share_of if share_of is not None else sum(r[name].num for r in rows)
+        out = [(r[group], r[name].num, pct(r[name].num, total)) for r in rows]
+        return out[:n] if n else out

@@ -1,0 +1,86 @@
+"""The semantic sources metrics read, built with Ibis from the canonical tables on any backend.
+
+- `calls`: one row per inbound call.
+- `tickets`: one row per ticket with its taxonomy, handling unit and facts derived from its events
+  (deadline, completion, feedback, contact, hops, returns, late).
+- `visits`: one row per return visit (or SMS evaluation) with the ticket's columns.
+
+The derived tables are materialised once per connection (temporary tables) so that the report's many
+small queries do not re-aggregate the event log each time.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import ibis
+from ibis import _
+
+_counter = itertools.count()
+
+
+def event_facts(con: ibis.BaseBackend) -> ibis.Table:
+    ev = con.table("ticket_events")
+    routed = ev.kind.isin(["dispatch", "reassign"])
+    return ev.group_by("ticket_id").aggregate(
+        due_at=ev.due_at.max(),
+        dispatched_at=ev.at.min(where=ev.kind == "dispatch"),
+        signed_at=ev.at.min(where=ev.kind == "sign"),
+        feedback_at=ev.at.min(where=ev.kind == "feedback"),
+        completed_at=ev.at.min(where=ev.kind == "complete"),
+        contacted=(ev.kind == "contact").any(),
+        hops=routed.sum().cast("int64"),
+        returns=(ev.kind == "return").sum().cast("int64"),
+        reminders=(ev.kind == "reminder").sum().cast("int64"),
+        visited=(ev.kind == "visit").any(),
+    )
+
+
+def ticket_facts(con: ibis.BaseBackend) -> ibis.Table:
+    t = con.table("tickets")
+    sub = con.table("subcategories").select(
+        subcategory_id="id", subcategory="name", sub_short="short_name", sub_topic="topic",
+        civility_theme="civility_theme", sub_order="sort_order", category_id="category_id")
+    cat = con.table("categories").select(category_id="id", category="name", cat_order="sort_order")
+    unit = con.table("units").select(unit_id="id", unit="name", unit_group="unit_group", unit_region="region",
+                                     unit_order="sort_order")
+    facts = event_facts(con)
+    j = (
+        t.join(sub, "subcategory_id")
+        .join(cat, "category_id")
+        .left_join(unit, "unit_id")
+        .left_join(facts, t.id == facts.ticket_id)
+    )
+    return j.select(
+        ticket_id=t.id, ticket_no=t.ticket_no, platform=t.platform, accepted_at=t.accepted_at, channel=t.channel,
+        appeal_type=t.appeal_type, region=t.region, civility=t.civility, resolution=t.resolution, state=t.state,
+        subcategory=_.subcategory, sub_short=_.sub_short, sub_topic=_.sub_topic, civility_theme=_.civility_theme,
+        sub_order=_.sub_order, category=_.category, cat_order=_.cat_order, unit=_.unit, unit_group=_.unit_group,
+        unit_region=_.unit_region, unit_order=_.unit_order, due_at=_.due_at, dispatched_at=_.dispatched_at,
+        signed_at=_.signed_at, feedback_at=_.feedback_at, completed_at=_.completed_at,
+        contacted=_.contacted.fill_null(False), hops=_.hops.fill_null(0), returns=_.returns.fill_null(0),
+        reminders=_.reminders.fill_null(0), visited=_.visited.fill_null(False),
+        completed=_.completed_at.notnull(),
+        late=(_.completed_at.notnull() & _.due_at.notnull() & (_.completed_at > _.due_at)).fill_null(False),
+    )
+
+
+class Sources:
+    """The three sources on one backend connection, materialised on first use."""
+
+    def __init__(self, con: ibis.BaseBackend, materialise: bool = True):
+        self.con = con
+        tickets = ticket_facts(con)
+        if materialise:
+            name = f"_hotline_ticket_facts_{next(_counter)}"
+            tickets = con.create_table(name, tickets, temp=True)
+        visits_raw = con.table("return_visits")
+        visits = visits_raw.join(tickets, visits_raw.ticket_id == tickets.ticket_id).select(
+            visit_id=visits_raw.id, visited_at=visits_raw.visited_at, method=visits_raw.method,
+            result=visits_raw.result, **{c: tickets[c] for c in tickets.columns})
+        if materialise:
+            visits = con.create_table(f"_hotline_visit_facts_{next(_counter)}", visits, temp=True)
+        self.tables = {"calls": con.table("calls"), "tickets": tickets, "visits": visits}
+
+    def __getitem__(self, name: str) -> ibis.Table:
+        return self.tables[name]

@@ -1,0 +1,57 @@
+"""Opening the store: SQLite (WAL) embedded by default, PostgreSQL by URL; schema via Alembic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_URL = "sqlite:///var/hotline.sqlite"
+
+
+class StoreError(RuntimeError):
+    """A store problem worth a clear message to the user (Chinese first, English after)."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    return None
+
+
+def open_engine(url: str, *, create: bool = False) -> Engine:
+    """Engine for `url`. With create=False a missing SQLite file is an error, not a silent empty database."""
+    path = sqlite_path(url)
+    if path is not None and not create and not path.exists():
+        raise StoreError(f"数据库不存在：{path}（请先运行 hotline generate 或 hotline import）/ database not found: {path}")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def require_schema(engine: Engine) -> None:
+    if "tickets" not in inspect(engine).get_table_names():
+        raise StoreError("数据库中没有工单表，请先运行 hotline generate / the database has no tickets table; run hotline generate")

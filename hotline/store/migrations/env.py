@@ -1,0 +1,16 @@
+"""Alembic environment: migrations run against the connection handed in by `hotline.store.db.migrate`."""
+
+from alembic import context
+
+from hotline.store.schema import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
+    from sqlalchemy import create_engine
+
+    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
