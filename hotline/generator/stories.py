@@ -36,12 +36,18 @@ def _drop_events(builder, ticket_id: int) -> None:
 
 def write_stories(builder, visits_oct: dict[str, list[dict]]) -> None:
     _manhole(builder, visits_oct["岳塘区人民政府"])
+    from hotline.generator.targets import DISPATCH_PLAN_OCT
+
+    visits = {v["ticket_id"]: v for v in builder.ds.tables["return_visits"]}
     for unit, (sub, text, reply) in PRAISED.items():
-        candidates = [t for t in visits_oct[unit] if t["_sub"] == sub and t["accepted_at"] >= datetime(2022, 10, 8)]
-        visits = {v["ticket_id"]: v for v in builder.ds.tables["return_visits"]}
-        chosen = next((t for t in candidates if visits.get(t["id"], {}).get("result") == "satisfied"), None)
-        if chosen is None:
-            continue
+        satisfied = [t for t in visits_oct[unit] if t["accepted_at"] >= datetime(2022, 10, 8)
+                     and visits[t["id"]]["result"] == "satisfied"]
+        fixed = DISPATCH_PLAN_OCT[unit].get("fixed", {})
+        # the same subcategory if the plan gave the unit one; otherwise a free (non-calibrated) cell is relabelled
+        chosen = next((t for t in satisfied if t["_sub"] == sub), None) or next(
+            t for t in satisfied if t["_sub"] not in fixed)
+        chosen["_sub"] = sub
+        chosen["subcategory_id"] = builder.sub_id[sub]
         chosen["content"] = text
         chosen["appeal_type"] = "help"
         for e in builder.ds.tables["ticket_events"]:

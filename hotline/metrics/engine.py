@@ -151,8 +151,9 @@ def _predicate(t: ibis.Table, spec: dict, start: datetime, end: datetime):
 
 class MetricEngine:
     def __init__(self, con: ibis.BaseBackend, materialise: bool = True):
-        self.sources = Sources(con, materialise=materialise)
+        self.sources = Sources(con, materialise_tables=materialise)
         self.metrics = load_metrics()
+        self._cache: dict[tuple[str, str], Value] = {}
 
     def metric(self, name: str) -> Metric:
         try:
@@ -160,25 +161,26 @@ class MetricEngine:
         except KeyError:
             raise MetricError(f"未定义的指标 / unknown metric: {name}") from None
 
-    def _base(self, m: Metric, month: str, where: dict | None) -> ibis.Table:
+    def _window(self, m: Metric, month: str, where: dict | None) -> ibis.Table:
+        """The source restricted to the month on the metric's basis (and to `where`)."""
         start, end = month_bounds(month)
         t = self.sources[m.source]
-        preds = _predicate(t, m.filter, start, end) + _predicate(t, where or {}, start, end)
+        preds = _predicate(t, where or {}, start, end)
         if m.basis != "snapshot":
             preds += [t[m.basis] >= start, t[m.basis] < end]
         return t.filter(*preds) if preds else t
 
     def _aggs(self, m: Metric, t: ibis.Table, month: str) -> dict:
+        """Conditional aggregates, so several metrics with different filters share one scan."""
         start, end = month_bounds(month)
-        if m.kind == "count":
-            return {f"{m.name}__num": t.count()}
-        num = ibis.and_(*_predicate(t, m.numerator, start, end)) if m.numerator else ibis.literal(True)
-        aggs = {f"{m.name}__num": num.sum().cast("int64")}
-        if m.denominator:
-            den = ibis.and_(*_predicate(t, m.denominator, start, end))
-            aggs[f"{m.name}__den"] = den.sum().cast("int64")
-        else:
-            aggs[f"{m.name}__den"] = t.count()
+
+        def when(*specs: dict):
+            preds = [p for spec in specs for p in _predicate(t, spec, start, end)]
+            return ibis.and_(*preds) if preds else ibis.literal(True)
+
+        aggs = {f"{m.name}__num": when(m.filter, m.numerator).cast("int64").sum()}
+        if m.kind == "ratio":
+            aggs[f"{m.name}__den"] = when(m.filter, m.denominator).cast("int64").sum()
         return aggs
 
     def value(self, name: str, month: str, where: dict | None = None) -> Value:
@@ -187,17 +189,36 @@ class MetricEngine:
             num = sum(self.value(n, month, where).num for n in m.numerator_metrics)
             den = sum(self.value(n, month, where).num for n in m.denominator_metrics)
             return Value(num, den)
-        row = self._base(m, month, where).aggregate(**self._aggs(m, self._base(m, month, where), month)).execute()
-        num = int(row[f"{name}__num"].iloc[0] or 0)
-        den = int(row[f"{name}__den"].iloc[0] or 0) if m.kind == "ratio" else None
-        return Value(num, den)
+        if where:
+            return self._scan([m], month, where)[name]
+        if (name, month) not in self._cache:
+            # one scan answers every metric that shares this source and basis for the month
+            peers = [p for p in self.metrics.values() if p.kind != "ratio_of" and (p.source, p.basis) == (m.source, m.basis)]
+            for k, v in self._scan(peers, month, None).items():
+                self._cache[(k, month)] = v
+        return self._cache[(name, month)]
+
+    def _scan(self, ms: list[Metric], month: str, where: dict | None) -> dict[str, Value]:
+        t = self._window(ms[0], month, where)
+        aggs = {}
+        for m in ms:
+            aggs.update(self._aggs(m, t, month))
+        row = t.aggregate(**aggs).execute()
+        out = {}
+        for m in ms:
+            num = int(row[f"{m.name}__num"].iloc[0] or 0)
+            den = int(row[f"{m.name}__den"].iloc[0] or 0) if m.kind == "ratio" else None
+            out[m.name] = Value(num, den)
+        return out
 
     def by(self, names: list[str], month: str, group: list[str], where: dict | None = None) -> list[dict]:
-        """Several metrics of one source, grouped; each row: group columns plus a Value per metric."""
+        """Several metrics of one source and basis, grouped; each row: group columns plus a Value per metric.
+
+        Groups where every metric is zero are dropped (a group exists when some row passes a filter)."""
         ms = [self.metric(n) for n in names]
-        if len({(m.source, m.basis, tuple(sorted(map(str, m.filter.items())))) for m in ms}) != 1:
-            raise MetricError("metrics grouped together must share source, basis and filter")
-        t = self._base(ms[0], month, where)
+        if len({(m.source, m.basis) for m in ms}) != 1:
+            raise MetricError("metrics grouped together must share source and basis")
+        t = self._window(ms[0], month, where)
         aggs = {}
         for m in ms:
             aggs.update(self._aggs(m, t, month))
@@ -209,7 +230,8 @@ class MetricEngine:
                 num = int(rec[f"{m.name}__num"] or 0)
                 den = int(rec[f"{m.name}__den"] or 0) if m.kind == "ratio" else None
                 row[m.name] = Value(num, den)
-            rows.append(row)
+            if any(row[m.name].num or row[m.name].den for m in ms):
+                rows.append(row)
         return rows
 
     def mom(self, name: str, month: str, where: dict | None = None) -> Change:

@@ -65,21 +65,38 @@ def ticket_facts(con: ibis.BaseBackend) -> ibis.Table:
     )
 
 
-class Sources:
-    """The three sources on one backend connection, materialised on first use."""
+_SQLITE_TYPES = {"Timestamp": "TIMESTAMP", "Boolean": "BOOLEAN", "Int64": "INTEGER", "Int32": "INTEGER",
+                 "Int16": "INTEGER", "Int8": "INTEGER", "Float64": "REAL", "String": "TEXT", "Date": "DATE"}
 
-    def __init__(self, con: ibis.BaseBackend, materialise: bool = True):
+
+def materialise(con: ibis.BaseBackend, expr: ibis.Table, prefix: str, index: tuple[str, ...] = ()) -> ibis.Table:
+    """Store `expr` as a temporary table. On SQLite a plain CREATE TEMP TABLE AS (ibis's create_table adds
+    NOT NULL constraints it infers and inserts slowly), plus indexes on the month-filter columns."""
+    name = f"_hotline_{prefix}_{next(_counter)}"
+    if con.name == "sqlite":
+        cols = ", ".join(f'"{c}" {_SQLITE_TYPES.get(type(t).__name__, "TEXT")}' for c, t in expr.schema().items())
+        con.raw_sql(f'CREATE TEMP TABLE "{name}" ({cols})')
+        con.raw_sql(f'INSERT INTO "temp"."{name}" {ibis.to_sql(expr, dialect="sqlite")}')
+        for col in index:
+            con.raw_sql(f'CREATE INDEX "temp"."ix_{name}_{col}" ON "{name}" ("{col}")')
+        return con.table(name, database="temp")
+    return con.create_table(name, expr, temp=True)
+
+
+class Sources:
+    """The three sources on one backend connection, materialised once."""
+
+    def __init__(self, con: ibis.BaseBackend, materialise_tables: bool = True):
         self.con = con
         tickets = ticket_facts(con)
-        if materialise:
-            name = f"_hotline_ticket_facts_{next(_counter)}"
-            tickets = con.create_table(name, tickets, temp=True)
+        if materialise_tables:
+            tickets = materialise(con, tickets, "ticket_facts", ("ticket_id",))
         visits_raw = con.table("return_visits")
         visits = visits_raw.join(tickets, visits_raw.ticket_id == tickets.ticket_id).select(
             visit_id=visits_raw.id, visited_at=visits_raw.visited_at, method=visits_raw.method,
             result=visits_raw.result, **{c: tickets[c] for c in tickets.columns})
-        if materialise:
-            visits = con.create_table(f"_hotline_visit_facts_{next(_counter)}", visits, temp=True)
+        if materialise_tables:
+            visits = materialise(con, visits, "visit_facts")
         self.tables = {"calls": con.table("calls"), "tickets": tickets, "visits": visits}
 
     def __getitem__(self, name: str) -> ibis.Table:

@@ -1,0 +1,262 @@
+"""Compute the report model for one month from the metric engine (and a few record tables).
+
+Every number comes from a metric declared in metrics.yaml; this module only chooses which metric, which
+grouping and which month, and orders the results the way the seed report prints them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import ibis
+
+from hotline.data import load_yaml, registry
+from hotline.metrics.engine import Change, MetricEngine, MetricError, month_bounds, pct, previous_month
+from hotline.report import model as M
+from hotline.report.narrative import draft_narratives
+
+APPEAL_LABELS = {"consult": "咨询类", "help": "求助类", "complaint": "投诉类", "suggestion": "建议类",
+                 "invalid": "无效类", "other": "其他类"}
+GROUP_TITLES = {"region": "县市区、园区（示范区）", "city_dept": "市直、驻潭单位", "public_service": "承担公共服务的企事业单位"}
+ANNEX1_NOTES = [
+    "以上成员单位按受理工单数量排序；",
+    "本表格中的数据均以回访时间为截点进行统计；",
+    "“未评价量”指市民未进行评价，统计时视为“基本满意”，纳入“总满意量”进行计算；",
+    "湘潭县、湘乡市、韶山市热线平台暂未归并，所涉工单均系市平台交办，未含其自有平台数据情况。",
+]
+PRAISE_MIN_VOLUME, PRAISE_MIN_RATE, PRAISE_MIN_RATED = 100, 90.0, 40.0
+
+
+class ReportError(ValueError):
+    """Bad input for a report (month outside the data, empty month): shown to the user as is."""
+
+
+def mom(c: Change) -> M.MoM:
+    return M.MoM(current=c.current, previous=c.previous, delta=c.delta, direction=c.direction, wording=c.wording)
+
+
+def data_months(con: ibis.BaseBackend) -> list[str]:
+    """Months the call log covers: the operating months the report can describe."""
+    calls = con.table("calls")
+    df = calls.aggregate(first=calls.called_at.min(), last=calls.called_at.max()).execute()
+    first, last = df["first"].iloc[0], df["last"].iloc[0]
+    if first is None or str(first) == "NaT":
+        return []
+    months, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    return months
+
+
+class ReportBuilder:
+    def __init__(self, con: ibis.BaseBackend, engine: MetricEngine | None = None):
+        self.con = con
+        self.engine = engine or MetricEngine(con)
+        self.platforms, self.region_order, self.units = registry()
+
+    # ---- sections -------------------------------------------------------------------------------------
+    def calls(self, month: str) -> M.CallsOverview:
+        e = self.engine
+        answer = e.value("answer_rate", month)
+        accepted = e.value("accepted", month).num
+        by_type = {r["appeal_type"]: r["accepted"].num for r in e.by(["accepted"], month, ["appeal_type"])}
+        return M.CallsOverview(
+            calls=e.value("calls", month).num, calls_mom=mom(e.mom("calls", month)),
+            answered=answer.num, answer_rate=answer.rate, answer_rate_mom=mom(e.mom("answer_rate", month)),
+            accepted=accepted,
+            by_type=[M.Share(label=label, count=by_type.get(code, 0), share=pct(by_type.get(code, 0), accepted))
+                     for code, label in APPEAL_LABELS.items()])
+
+    def panels(self, metric: str, month: str, key: str, names: list[str] | None, n_units: int | None,
+               where: dict) -> list[M.TopPanel]:
+        rows = self.engine.by([metric], month, [key, "sub_short", "sub_order"], where)
+        per: dict[str, list] = defaultdict(list)
+        for r in rows:
+            per[r[key]].append((r[metric].num, r["sub_order"], r["sub_short"]))
+        totals = {k: sum(c for c, _, _ in v) for k, v in per.items()}
+        if names is None:
+            unit_order = {u.name: u.sort_order for u in self.units.values()}
+            names = sorted(per, key=lambda k: (-totals[k], unit_order.get(k, 999)))[:n_units]
+        out = []
+        for name in names:
+            cells = sorted(per.get(name, []), key=lambda x: (-x[0], x[1]))[:3]
+            out.append(M.TopPanel(name=name, total=totals.get(name, 0),
+                                  top=[M.Share(label=s, count=c, share=pct(c, totals[name])) for c, _, s in cells]))
+        return out
+
+    def hotspots(self, month: str) -> M.Hotspots:
+        e = self.engine
+        accepted = e.value("accepted", month).num
+        cats = e.top("accepted", month, "category", 5, order="cat_order", share_of=accepted)
+        subs = e.top("accepted", month, "subcategory", 10, order="sub_order", share_of=accepted)
+        prev = {s: c for s, c, _ in e.top("accepted", previous_month(month), "subcategory", None, order="sub_order")}
+        all_subs = e.top("accepted", month, "subcategory", None, order="sub_order")
+        hot = max(all_subs, key=lambda r: r[1] - prev.get(r[0], 0), default=None)
+        regions = self.panels("dispatched", month, "unit_region", self.region_order, None, {"unit_group": "region"})
+        leaders: dict[str, list] = defaultdict(list)
+        for p in regions:
+            if p.top:
+                leaders[p.top[0].label].append({"region": p.name, "share": p.top[0].share})
+        units = self.panels("dispatched", month, "unit", None, 5, {"unit_group": {"ne": "region"}})
+        civility = e.value("civility_appeals", month).num
+        themes = e.top("civility_appeals", month, "civility_theme", None, share_of=civility)
+        return M.Hotspots(
+            categories=[M.Share(label=a, count=b, share=c) for a, b, c in cats],
+            subcategories=[M.Share(label=a, count=b, share=c) for a, b, c in subs],
+            hot_event=M.Share(label=hot[0], count=hot[1], share=pct(hot[1], accepted)) if hot else None,
+            hot_event_previous=prev.get(hot[0], 0) if hot else None,
+            regions=regions,
+            region_leaders=[{"subcategory": k, "regions": v} for k, v in leaders.items()],
+            units=units, civility=civility,
+            civility_by_theme=[M.Share(label=a, count=b, share=c) for a, b, c in themes if a])
+
+    def online_hot(self, month: str) -> list[M.OnlineHot]:
+        rows = self.engine.by(["online_resolved"], month, ["category", "cat_order", "sub_topic", "sub_order"])
+        per: dict[tuple, list] = defaultdict(list)
+        for r in rows:
+            per[(r["category"], r["cat_order"])].append((r["online_resolved"].num, r["sub_order"], r["sub_topic"]))
+        ranked = sorted(per, key=lambda k: (-sum(c for c, _, _ in per[k]), k[1]))[:5]
+        out = []
+        for key in ranked:
+            cells = sorted(per[key], key=lambda x: (-x[0], x[1]))
+            total = sum(c for c, _, _ in cells)
+            topics = [cells[0][2]] + [s for c, _, s in cells[1:2] if c >= 0.05 * total]
+            out.append(M.OnlineHot(category=key[0], count=total, topics=topics))
+        return out
+
+    def dispatch_hot(self, month: str) -> list[M.DispatchHot]:
+        rows = self.engine.by(["dispatched"], month, ["category", "cat_order", "subcategory", "sub_order"])
+        per: dict[tuple, list] = defaultdict(list)
+        for r in rows:
+            per[(r["category"], r["cat_order"])].append((r["dispatched"].num, r["sub_order"], r["subcategory"]))
+        ranked = sorted(per, key=lambda k: (-sum(c for c, _, _ in per[k]), k[1]))[:5]
+        out = []
+        for key in ranked:
+            main = sorted(per[key], key=lambda x: (-x[0], x[1]))[0]
+            out.append(M.DispatchHot(category=key[0], count=sum(c for c, _, _ in per[key]),
+                                     main_subcategory=main[2], main_count=main[0]))
+        return out
+
+    def annex1(self, month: str) -> M.Annex1:
+        names = ["valid_tickets", "completed_tickets", "late_completed", "on_time_rate", "contact_rate", "visits",
+                 "visit_satisfied_total", "visit_unrated", "visit_dissatisfied", "satisfaction_rate"]
+        rows = self.engine.by(names, month, ["unit", "unit_group", "unit_order"])
+
+        def row(seq: int, unit: str, vals: dict) -> M.UnitRow:
+            return M.UnitRow(seq=seq, unit=unit, valid=vals["valid_tickets"].num, completed=vals["completed_tickets"].num,
+                             late=vals["late_completed"].num, on_time_rate=vals["on_time_rate"].rate,
+                             contact_rate=vals["contact_rate"].rate, visits=vals["visits"].num,
+                             satisfied_total=vals["visit_satisfied_total"].num, unrated=vals["visit_unrated"].num,
+                             dissatisfied=vals["visit_dissatisfied"].num, satisfaction_rate=vals["satisfaction_rate"].rate)
+
+        groups, seq = [], 0
+        for code, title in GROUP_TITLES.items():
+            members = sorted([r for r in rows if r["unit_group"] == code],
+                             key=lambda r: (-r["valid_tickets"].num, r["unit_order"]))
+            out = []
+            for r in members:
+                seq += 1
+                out.append(row(seq, r["unit"], r))
+            groups.append(M.UnitGroup(group=code, title=f"{title}（合计 {len(out)} 家）", rows=out))
+        totals = {n: self.engine.value(n, month) for n in names}
+        return M.Annex1(title=f"{int(month[5:])}月份市本级 12345热线平台工单办理情况统计表", groups=groups,
+                        total=row(0, "总计", totals), notes=ANNEX1_NOTES)
+
+    def overdue(self, month: str) -> list[M.OverdueUnit]:
+        rows = self.engine.by(["overdue_unanswered"], month, ["unit", "unit_order", "subcategory", "sub_order"])
+        per: dict[tuple, list] = defaultdict(list)
+        for r in rows:
+            per[(r["unit"], r["unit_order"])].append((r["overdue_unanswered"].num, r["sub_order"], r["subcategory"]))
+        ranked = sorted(per, key=lambda k: (-sum(c for c, _, _ in per[k]), k[1]))
+        return [M.OverdueUnit(unit=k[0], count=sum(c for c, _, _ in per[k]),
+                              topics="、".join(s for _, _, s in sorted(per[k], key=lambda x: (-x[0], x[1]))[:2]))
+                for k in ranked]
+
+    def county(self, month: str) -> M.CountyFigures:
+        e = self.engine
+        by = {r["platform"]: r["county_calls"].num for r in e.by(["county_calls"], month, ["platform"])}
+        names = {p["code"]: p["name"].replace("12345热线", "") for p in self.platforms}
+        order = [p["code"] for p in self.platforms if p["level"] == "county"]
+        return M.CountyFigures(
+            calls=e.value("county_calls", month).num, calls_mom=mom(e.mom("county_calls", month)),
+            by_county=[M.Share(label=names[c], count=by.get(c, 0), share=None) for c in order],
+            answer_rate=e.value("county_answer_rate", month).rate,
+            online_resolution_rate=e.value("county_online_resolution_rate", month).rate,
+            on_time_rate=e.value("county_on_time_rate", month).rate,
+            visit_rate=e.value("county_visit_rate", month).rate,
+            satisfaction_rate=e.value("county_satisfaction_rate", month).rate)
+
+    def handling(self, month: str, annex1: M.Annex1) -> M.Handling:
+        e = self.engine
+        online_rate = e.value("online_resolution_rate", month)
+        dissatisfied = e.value("visit_dissatisfied", month).num
+        praised = [r.unit for g in annex1.groups for r in g.rows
+                   if r.valid >= PRAISE_MIN_VOLUME and (r.satisfaction_rate or 0) >= PRAISE_MIN_RATE
+                   and pct(r.satisfied_total - r.unrated, r.visits) >= PRAISE_MIN_RATED]
+        overdue = self.overdue(month)
+        visit_units = sum(1 for g in annex1.groups for r in g.rows if r.visits)
+        return M.Handling(
+            accepted=e.value("accepted", month).num, online=online_rate.num, dispatched=e.value("dispatched", month).num,
+            overall_satisfaction_rate=e.value("overall_satisfaction_rate", month).rate,
+            online_satisfaction_rate=e.value("online_satisfaction_rate", month).rate,
+            dispatch_satisfaction_rate=e.value("satisfaction_rate", month).rate,
+            online_resolution_rate=online_rate.rate, online_resolution_rate_mom=mom(e.mom("online_resolution_rate", month)),
+            online_hot=self.online_hot(month), dispatched_mom=mom(e.mom("dispatched", month)),
+            on_time_rate=e.value("on_time_rate", month).rate, on_time_rate_mom=mom(e.mom("on_time_rate", month)),
+            dispatch_hot=self.dispatch_hot(month), visits=e.value("visits", month).num, visit_units=visit_units,
+            visit_satisfied=e.value("visit_satisfied", month).num,
+            visit_fairly_satisfied=e.value("visit_fairly_satisfied", month).num, visit_dissatisfied=dissatisfied,
+            praised_units=praised,
+            dissatisfied_hot=[M.Share(label=a, count=b, share=c) for a, b, c in
+                              e.top("visit_dissatisfied", month, "sub_topic", 5, order="sub_order")],
+            overdue_total=sum(o.count for o in overdue), overdue_units=overdue, county=self.county(month))
+
+    def annex3(self, month: str) -> tuple[list[M.SpotCheckRow], str]:
+        """Provincial spot checks from January to the month before (the seed's 1-9月份 for October)."""
+        year, prev = month[:4], previous_month(month)
+        sc = self.con.table("spot_checks")
+        df = sc.filter((sc.month >= f"{year}-01") & (sc.month <= prev)).order_by(["month", "id"]).execute()
+        rows = [M.SpotCheckRow(seq=i + 1, month=f"{int(r.month[5:])}月", ticket_no=r.ticket_no, unit=r.unit_name,
+                               content=r.content, feedback=r.feedback, outcome=r.outcome)
+                for i, r in enumerate(df.itertuples())]
+        last = int(prev[5:]) if prev[:4] == year else 12
+        return rows, f"1-{last}月份"
+
+    # ---- the whole report -------------------------------------------------------------------------------
+    def build(self, month: str, overrides: dict | None = None) -> M.Report:
+        month_bounds(month)  # validates the format
+        months = data_months(self.con)
+        if not months:
+            raise ReportError("数据库中没有话务数据 / the store holds no call data")
+        if month not in months:
+            raise ReportError(f"{month} 不在数据覆盖范围（{months[0]} 至 {months[-1]}）/ "
+                              f"{month} is outside the data ({months[0]} to {months[-1]})")
+        if self.engine.value("accepted", month).num == 0:
+            raise ReportError(f"{month} 没有受理工单 / no tickets accepted in {month}")
+        annex1 = self.annex1(month)
+        handling = self.handling(month, annex1)
+        annex3, period = self.annex3(month)
+        seed = load_yaml("seed_records.yaml")
+        report = M.Report(
+            city="湘潭市", month=month,
+            title=f"湘潭市 12345 政务服务便民热线\n{month[:4]} 年 {int(month[5:])} 月运行情况分析报告",
+            calls=self.calls(month), hotspots=self.hotspots(month), handling=handling,
+            typical_cases=M.Narrative(title="典型案例", paragraphs=[]),
+            difficult_cases=M.Narrative(title="疑难问题", paragraphs=[]),
+            leader_days=M.Narrative(title="领导接听日工作情况", paragraphs=[]),
+            difficulties=M.Narrative(title="存在的困难", paragraphs=[]),
+            requirements=M.Narrative(title="下一步工作要求", paragraphs=[]),
+            annex1=annex1, annex3=annex3, annex3_period=period,
+            issuing_office=seed["issuing_office"], issued_on=_issue_date(month))
+        draft_narratives(self, report, overrides or {})
+        return report
+
+
+def _issue_date(month: str) -> str:
+    _, end = month_bounds(month)
+    return f"{end.year} 年 {end.month} 月 10 日"
+
+
+__all__ = ["ReportBuilder", "ReportError", "MetricError", "data_months", "datetime"]

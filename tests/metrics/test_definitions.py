@@ -1,0 +1,79 @@
+"""Each metric definition pinned by a hand-computed case (tests/conftest.py: tiny_tables), on every engine.
+
+October 2022 by hand:
+- calls: 4 city calls, 3 answered → 75.00%; September 3 of 3 → 100.00%: 来电 环比 +33.33%, 接通率 −25.00 points.
+- tickets accepted in October on the city platform: #1 online, #2 and #3 dispatched, #7 dispatched → 4;
+  online rate 1/4 = 25.00%. #4 is a county ticket and never counts for the city.
+- October visits of dispatched tickets: #2 (satisfied, on time, contacted) and #5 (accepted in September,
+  unrated, completed after its deadline, not contacted). #3 is visited in November, so it is not in October.
+  → valid 2, late 1, on-time 1/2 = 50.00%, contact 50.00%, satisfied in total 2 (unrated counts) → 100.00%.
+- online evaluations: #1 dissatisfied → 0.00%; overall (0 + 2) / (1 + 2) = 66.67%.
+- overdue without feedback at the end of October: #6 (due 8 August, never answered). #7 is due in November.
+"""
+
+import pytest
+
+from hotline.metrics.engine import MetricEngine, pct, round2
+
+M = "2022-10"
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_con):
+    return MetricEngine(tiny_con)
+
+
+@pytest.mark.parametrize("name,num,den,value", [
+    ("calls", 4, None, 4),
+    ("answer_rate", 3, 4, 75.00),
+    ("accepted", 4, None, 4),
+    ("online_resolved", 1, None, 1),
+    ("dispatched", 3, None, 3),
+    ("online_resolution_rate", 1, 4, 25.00),
+    ("civility_appeals", 1, None, 1),
+    ("valid_tickets", 2, None, 2),
+    ("completed_tickets", 2, None, 2),
+    ("late_completed", 1, None, 1),
+    ("on_time_rate", 1, 2, 50.00),
+    ("contact_rate", 1, 2, 50.00),
+    ("visit_satisfied_total", 2, None, 2),
+    ("visit_satisfied", 1, None, 1),
+    ("visit_fairly_satisfied", 1, None, 1),
+    ("visit_unrated", 1, None, 1),
+    ("visit_dissatisfied", 0, None, 0),
+    ("satisfaction_rate", 2, 2, 100.00),
+    ("online_evaluations", 1, None, 1),
+    ("online_satisfaction_rate", 0, 1, 0.00),
+    ("overall_satisfaction_rate", 2, 3, 66.67),
+    ("overdue_unanswered", 1, None, 1),
+    ("county_calls", 1, None, 1),
+    ("county_online_resolution_rate", 1, 1, 100.00),
+])
+def test_metric_value(engine, name, num, den, value):
+    v = engine.value(name, M)
+    assert (v.num, v.den, v.value) == (num, den, value)
+
+
+def test_month_over_month(engine):
+    calls = engine.mom("calls", M)
+    assert (calls.current, calls.previous, calls.delta, calls.wording) == (4, 3, 33.33, "上升33.33%")
+    rate = engine.mom("answer_rate", M)
+    assert (rate.current, rate.previous, rate.delta, rate.wording) == (75.00, 100.00, -25.00, "下降25.00%")
+
+
+def test_grouped_values_add_up(engine):
+    rows = engine.by(["valid_tickets", "late_completed"], M, ["unit"])
+    assert {r["unit"]: (r["valid_tickets"].num, r["late_completed"].num) for r in rows} == {"甲单位": (2, 1)}
+
+
+def test_top_with_shares_breaks_ties_by_taxonomy_order(engine):
+    # October dispatched: #2 小类B, #3 小类B, #7 小类A → B 2 (66.67%), A 1 (33.33%)
+    assert engine.top("dispatched", M, "subcategory", 2, order="sub_order") == [("小类B", 2, 66.67), ("小类A", 1, 33.33)]
+
+
+def test_rounding_is_half_up_to_two_decimals():
+    assert pct(1, 800) == 0.13      # 0.125 → 0.13 (banker's rounding would give 0.12)
+    assert pct(2, 3) == 66.67
+    assert pct(7451, 7470) == 99.75
+    assert round2(89.185) == 89.19
+    assert pct(0, 0) is None
