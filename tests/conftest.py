@@ -75,7 +75,25 @@ def tiny_store(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session", params=["sqlite", "duckdb"])
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_database(name: str):
+    """A fresh PostgreSQL database on the local server, or a loud skip when there is no server."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server on this machine (a user's laptop): say so, loudly
+        pytest.skip(f"SKIPPED LOUDLY: PostgreSQL at 127.0.0.1:5432 is not reachable ({type(exc).__name__}); "
+                    "the postgres engine was NOT tested")
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def tiny_con(request, tiny_store, tmp_path_factory):
     """The same tiny data on each engine: one test body, every backend."""
     con = ibis.sqlite.connect(str(tiny_store))
@@ -83,6 +101,13 @@ def tiny_con(request, tiny_store, tmp_path_factory):
         folder = tmp_path_factory.mktemp("tiny_parquet")
         export_tables(con, folder)
         return duckdb_over_parquet(folder)
+    if request.param == "postgres":
+        url = postgres_database("hotline_tiny_test")
+        engine = open_engine(url, create=True)
+        migrate(engine)
+        write_dataset(engine, tiny_tables())
+        engine.dispose()
+        return ibis.postgres.connect(host="127.0.0.1", port=5432, user="postgres", database="hotline_tiny_test")
     return con
 
 

@@ -178,9 +178,9 @@ class MetricEngine:
             preds = [p for spec in specs for p in _predicate(t, spec, start, end)]
             return ibis.and_(*preds) if preds else ibis.literal(True)
 
-        aggs = {f"{m.name}__num": when(m.filter, m.numerator).cast("int64").sum()}
+        aggs = {f"{m.name}__num": when(m.filter, m.numerator).ifelse(1, 0).sum()}
         if m.kind == "ratio":
-            aggs[f"{m.name}__den"] = when(m.filter, m.denominator).cast("int64").sum()
+            aggs[f"{m.name}__den"] = when(m.filter, m.denominator).ifelse(1, 0).sum()
         return aggs
 
     def value(self, name: str, month: str, where: dict | None = None) -> Value:

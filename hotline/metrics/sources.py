@@ -29,9 +29,9 @@ def event_facts(con: ibis.BaseBackend) -> ibis.Table:
         feedback_at=ev.at.min(where=ev.kind == "feedback"),
         completed_at=ev.at.min(where=ev.kind == "complete"),
         contacted=(ev.kind == "contact").any(),
-        hops=routed.sum().cast("int64"),
-        returns=(ev.kind == "return").sum().cast("int64"),
-        reminders=(ev.kind == "reminder").sum().cast("int64"),
+        hops=routed.ifelse(1, 0).sum(),
+        returns=(ev.kind == "return").ifelse(1, 0).sum(),
+        reminders=(ev.kind == "reminder").ifelse(1, 0).sum(),
         visited=(ev.kind == "visit").any(),
     )
 

@@ -41,7 +41,7 @@ def test_every_taxonomy_subcategory_has_its_own_templates():
         texts = content._TEXTS[sub]  # the data table: several problems per subcategory, with slots
         assert len(texts.issue) >= 4, sub
         assert all("{" in t or "[" in t for t in texts.issue) or sub == "无效来电", sub
-        if sub != "无效来电":
+        if sub not in ("无效来电", "表扬感谢"):
             assert texts.ask and texts.suggest, sub
         assert len(texts.reply) >= 2, sub
 
@@ -75,14 +75,18 @@ def test_appeal_type_changes_the_wording():
             help_ = content.ticket_content(rng, sub, "help", region, "李先生")
             invalid = content.ticket_content(rng, sub, "invalid", region, "李先生")
             other = content.ticket_content(rng, sub, "other", region, "李先生")
-            if sub == "无效来电":  # an invalid call stays one whatever the type says
+            assert invalid.startswith("来电") and "李先生" not in invalid, invalid
+            if sub == "无效来电":  # whole-ticket kinds stay what they are whatever the type says
                 assert all(t.startswith("来电") for t in (consult, complaint, suggestion, help_, other))
+                continue
+            if sub == "表扬感谢":
+                for t in (consult, complaint, suggestion, help_, other):
+                    assert t.startswith("市民李先生来电") and any(w in t for w in ("表扬", "致谢", "感谢", "感激", "满意")), t
                 continue
             assert consult.startswith("市民李先生来电咨询："), consult
             assert complaint.startswith(("市民李先生来电反映：", "市民李先生来电投诉：")), complaint
             assert "建议" in suggestion and "来电" in suggestion and "建议" in suggestion.split("：", 1)[1]
             assert any(w in help_ for w in ("求助", "帮助", "协助", "帮忙")), help_
-            assert invalid.startswith("来电") and "李先生" not in invalid, invalid
             assert any(w in other for w in ("表扬", "致谢", "感谢", "撤回", "催办", "重新办理")), other
 
 
