@@ -118,6 +118,56 @@ def report(
     typer.echo(f"已写出 {target}（{time.time() - started:.1f} 秒）")
 
 
+@app.command()
+def score(
+    month: Annotated[str, typer.Option(help="考核月份 YYYY-MM")],
+    scheme: Annotated[Optional[Path], typer.Option(help="考核方案文件（YAML/TOML）；默认内置方案")] = None,
+    subject: Annotated[str, typer.Option(help="county 县级平台 / unit 承办单位（方案文件自带时以文件为准）")] = "county",
+    explain: Annotated[bool, typer.Option("--explain", help="逐项显示规则、输入与扣分")] = False,
+) -> None:
+    """按考核方案计算县级平台排名或承办单位得分（附件2）。"""
+    from hotline.metrics.engine import MetricEngine, MetricError, month_bounds
+    from hotline.report.build import data_months
+    from hotline.scoring.engine import ScoringError, rank, red_black
+    from hotline.scoring.inputs import county_inputs, known_inputs, unit_inputs
+    from hotline.scoring.scheme import SchemeError, builtin_scheme, load_scheme
+
+    try:
+        month_bounds(month)
+        if scheme is not None:
+            sch = load_scheme(scheme)
+            sch = load_scheme(scheme, known_inputs(sch.subject))
+        else:
+            if subject not in ("county", "unit"):
+                raise UserError(f"subject 应为 county 或 unit：{subject}")
+            sch = builtin_scheme("county_monthly" if subject == "county" else "unit_monthly", known_inputs(subject))
+        con = connect("sqlite", None)
+        months = data_months(con)
+        if month not in months:
+            raise UserError(f"{month} 不在数据覆盖范围 / outside the data ({months[0] if months else '无'} – {months[-1] if months else '无'})")
+        engine = MetricEngine(con)
+        if sch.subject == "county":
+            inputs, _ = county_inputs(engine, month)
+        else:
+            inputs = unit_inputs(engine, month, int(sch.ranking.get("min_volume", 0)))
+        ranked = rank(sch, inputs)
+    except (StoreError, MetricError, SchemeError, ScoringError, UserError) as exc:
+        fail(str(exc))
+    typer.echo(f"{sch.name}（{month}）")
+    typer.echo(f"{'排名':<4}{'对象':<14}{'总分':>8}  " + "  ".join(f"{p.label}({p.weight:g}%)" for p in sch.parts))
+    for sc in ranked:
+        typer.echo(f"{sc.rank:<5}{sc.subject:<14}{sc.total:>8.2f}  " + "  ".join(f"{p.weighted:.2f}" for p in sc.parts))
+        if explain:
+            for p in sc.parts:
+                typer.echo(f"      {p.label}：小计 {p.raw:.2f} × {p.weight:g}% = {p.weighted:.2f}")
+                for i in p.indicators:
+                    typer.echo(f"        {i.label}（{i.points:g} 分，输入 {i.input}）：{i.explanation}")
+    if sch.subject == "unit" and sch.ranking.get("list_size"):
+        red, black = red_black(ranked, int(sch.ranking["list_size"]))
+        typer.echo("红榜：" + "、".join(f"{s.subject}（{s.total:.2f}）" for s in red))
+        typer.echo("黑榜：" + "、".join(f"{s.subject}（{s.total:.2f}）" for s in black))
+
+
 @app.command("export-parquet")
 def export_parquet(out: Annotated[Path, typer.Option(help="输出目录")] = Path("var/parquet")) -> None:
     """把规范表导出为 Parquet（供 DuckDB 引擎与大数据量分析）。"""

@@ -256,7 +256,8 @@ class Builder:
         disp = at + timedelta(minutes=rng.randint(10, 90))
         due = self.cal.add(disp, deadline_days(t["appeal_type"]))
         ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
-        sign = min(disp + timedelta(hours=rng.uniform(0.5, 20)), due - timedelta(hours=2))
+        delay = rng.uniform(0.5, 20) if rng.random() < 0.93 else rng.uniform(25, 60)  # some units sign late
+        sign = min(disp + timedelta(hours=delay), due - timedelta(hours=2))
         ev.add(t, "sign", sign, f"{unit}联络员", unit, "dispatched", "signed")
         if late:
             done = due + timedelta(hours=rng.uniform(3, 40))
@@ -328,6 +329,9 @@ class Builder:
             # late completions go to tickets accepted early enough to be late and still visited in October
             early = sorted(ts, key=lambda t: t["accepted_at"])
             late_ids = {t["id"] for t in early[:late]}
+            for t in early[:late]:  # a late completion still needs its visit inside October
+                if t["accepted_at"] > datetime(2022, 10, 18):
+                    self.retime(t, datetime(2022, 10, 8, 8), datetime(2022, 10, 18))
             no_contact = {t["id"] for t in rng.sample(ts, n - contacted)}
             for t in ts:
                 visit_at = min(t["accepted_at"] + timedelta(days=rng.uniform(2, 5)), datetime(2022, 10, 31, 21))

@@ -49,7 +49,6 @@ def write_stories(builder, visits_oct: dict[str, list[dict]]) -> None:
         chosen["_sub"] = sub
         chosen["subcategory_id"] = builder.sub_id[sub]
         chosen["content"] = text
-        chosen["appeal_type"] = "help"
         for e in builder.ds.tables["ticket_events"]:
             if e["ticket_id"] == chosen["id"] and e["kind"] == "feedback":
                 e["note"] = reply

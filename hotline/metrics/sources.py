@@ -17,6 +17,7 @@ import ibis
 from ibis import _
 
 _counter = itertools.count()
+SIGN_WITHIN_SECONDS = 24 * 3600  # 及时签收: signed within 24 hours of dispatch
 
 
 def event_facts(con: ibis.BaseBackend) -> ibis.Table:
@@ -61,6 +62,9 @@ def ticket_facts(con: ibis.BaseBackend) -> ibis.Table:
         contacted=_.contacted.fill_null(False), hops=_.hops.fill_null(0), returns=_.returns.fill_null(0),
         reminders=_.reminders.fill_null(0), visited=_.visited.fill_null(False),
         completed=_.completed_at.notnull(),
+        signed_in_time=(_.signed_at.notnull() & _.dispatched_at.notnull()
+                        & ((_.signed_at.epoch_seconds() - _.dispatched_at.epoch_seconds()) <= SIGN_WITHIN_SECONDS)
+                        ).fill_null(False),
         late=(_.completed_at.notnull() & _.due_at.notnull() & (_.completed_at > _.due_at)).fill_null(False),
     )
 

@@ -53,6 +53,7 @@ def data_months(con: ibis.BaseBackend) -> list[str]:
 class ReportBuilder:
     def __init__(self, con: ibis.BaseBackend, engine: MetricEngine | None = None):
         self.con = con
+        self.missing: list[str] = []
         self.engine = engine or MetricEngine(con)
         self.platforms, self.region_order, self.units = registry()
 
@@ -224,6 +225,30 @@ class ReportBuilder:
         last = int(prev[5:]) if prev[:4] == year else 12
         return rows, f"1-{last}月份"
 
+    def annex2(self, month: str) -> list[M.CountyScoreRow] | None:
+        """附件2: the county ranking under the built-in county scheme (None when its inputs are missing)."""
+        from hotline.scoring.engine import ScoringError, rank
+        from hotline.scoring.inputs import county_inputs, known_inputs
+        from hotline.scoring.scheme import builtin_scheme
+
+        scheme = builtin_scheme("county_monthly", known_inputs("county"))
+        inputs, shown = county_inputs(self.engine, month)
+        try:
+            ranked = rank(scheme, inputs)
+        except ScoringError as exc:
+            self.missing.append(f"附件2 县级平台综合排名：{exc}")
+            return None
+        rows = []
+        for sc in ranked:
+            parts = {p.key: p.weighted for p in sc.parts}
+            indicators = {f"{p.key}.{i.key}": i.score for p in sc.parts for i in p.indicators}
+            rates = {f"rate.{k}": v for k, v in inputs[sc.subject].items()
+                     if not k.startswith("test_calls.") and not k.endswith("_score")}
+            rates.update({f"dispatch_rate.{k}": v for k, v in shown[sc.subject].items()})
+            rows.append(M.CountyScoreRow(rank=sc.rank, county=sc.subject, total=sc.total, parts=parts,
+                                         indicators={**indicators, **rates}))
+        return rows
+
     # ---- the whole report -------------------------------------------------------------------------------
     def build(self, month: str, overrides: dict | None = None) -> M.Report:
         month_bounds(month)  # validates the format
@@ -238,6 +263,7 @@ class ReportBuilder:
         annex1 = self.annex1(month)
         handling = self.handling(month, annex1)
         annex3, period = self.annex3(month)
+        annex2 = self.annex2(month)
         seed = load_yaml("seed_records.yaml")
         report = M.Report(
             city="湘潭市", month=month,
@@ -248,8 +274,8 @@ class ReportBuilder:
             leader_days=M.Narrative(title="领导接听日工作情况", paragraphs=[]),
             difficulties=M.Narrative(title="存在的困难", paragraphs=[]),
             requirements=M.Narrative(title="下一步工作要求", paragraphs=[]),
-            annex1=annex1, annex3=annex3, annex3_period=period,
-            issuing_office=seed["issuing_office"], issued_on=_issue_date(month))
+            annex1=annex1, annex2=annex2, annex3=annex3, annex3_period=period,
+            issuing_office=seed["issuing_office"], issued_on=_issue_date(month), missing=self.missing)
         draft_narratives(self, report, overrides or {})
         return report
 

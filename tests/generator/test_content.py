@@ -40,7 +40,7 @@ def test_every_taxonomy_subcategory_has_its_own_templates():
     for sub in SUBS:
         texts = content._TEXTS[sub]  # the data table: several problems per subcategory, with slots
         assert len(texts.issue) >= 4, sub
-        assert all("{" in t or "[" in t for t in texts.issue) or sub == "无效来电", sub
+        assert sum("{" in t or "[" in t for t in texts.issue) >= 3, sub  # slots: dates, places, amounts...
         if sub not in ("无效来电", "表扬感谢"):
             assert texts.ask and texts.suggest, sub
         assert len(texts.reply) >= 2, sub
@@ -54,7 +54,7 @@ def test_every_subcategory_appeal_type_and_region_gives_complete_chinese_text():
                 for _ in range(2):
                     text = content.ticket_content(rng, sub, appeal, region, "王女士")
                     where = f"{sub}/{appeal}/{region}: {text}"
-                    assert len(text) >= 20 and CJK.search(text), where
+                    assert len(text) >= 12 and CJK.search(text), where
                     assert not set("{}[]") & set(text), where
                     assert text[-1] in "。！？", where
                     if region == "市本级":

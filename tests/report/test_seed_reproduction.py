@@ -193,3 +193,10 @@ def test_seed_inconsistency_documented_value(report):
     # The seed prints 总体满意率 98.56%, which its own parts cannot give (docs/seed-arithmetic.md):
     # pooled (47,135 + 6,662) / (47,249 + 7,470) = 98.32%.
     assert report.handling.overall_satisfaction_rate == 98.32
+
+
+def test_annex2_county_ranking_in_report(report):
+    assert [(r.rank, r.county, r.total) for r in report.annex2] == [(1, "韶山市", 92.58), (2, "湘乡市", 90.71), (3, "湘潭县", 85.62)]
+    assert [(r.parts["dispatch"], r.parts["assessment_rates"], r.parts["test_calls"]) for r in report.annex2] == [
+        (9.89, 56.74, 25.95), (9.61, 55.22, 25.88), (10.00, 56.27, 19.35)]
+    assert report.missing == []
