@@ -39,8 +39,9 @@ def mom(c: Change) -> M.MoM:
 def data_months(con: ibis.BaseBackend) -> list[str]:
     """Months the call log covers: the operating months the report can describe."""
     calls = con.table("calls")
-    df = calls.aggregate(first=calls.called_at.min(), last=calls.called_at.max()).execute()
-    first, last = df["first"].iloc[0], df["last"].iloc[0]
+    # two single-aggregate queries: SQLite answers each from the called_at index
+    first = calls.called_at.min().execute()
+    last = calls.called_at.max().execute()
     if first is None or str(first) == "NaT":
         return []
     months, y, m = [], first.year, first.month

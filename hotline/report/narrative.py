@@ -21,7 +21,17 @@ COUNTY_NAMES = {"xiangtan_county": "湘潭县", "xiangxiang": "湘乡市", "shao
 
 
 def late_returns(con, start, end) -> list[dict]:
-    """Returns made more than RETURN_WINDOW_DAYS working days after the returning unit signed."""
+    """Returns made more than RETURN_WINDOW_DAYS working days after the returning unit signed (cached per window)."""
+    key = (id(con), start, end)
+    if key not in _LATE_CACHE:
+        _LATE_CACHE[key] = _late_returns(con, start, end)
+    return _LATE_CACHE[key]
+
+
+_LATE_CACHE: dict = {}
+
+
+def _late_returns(con, start, end) -> list[dict]:
     cal = load_default_calendar()
     ev = con.table("ticket_events")
     units = con.table("units").select(unit_id="id", unit="name")
@@ -34,7 +44,7 @@ def late_returns(con, start, end) -> list[dict]:
         elif (r.ticket_id, r.unit) in signed and r.at >= start:
             days = cal.elapsed(signed[(r.ticket_id, r.unit)].to_pydatetime(), r.at.to_pydatetime())
             if days > RETURN_WINDOW_DAYS:
-                out.append({"ticket_id": r.ticket_id, "unit": r.unit, "days": days})
+                out.append({"ticket_id": r.ticket_id, "unit": r.unit, "days": days, "at": r.at.to_pydatetime()})
     return out
 
 
@@ -130,7 +140,7 @@ def difficulties(b, report: M.Report, month: str) -> M.Narrative:
     if n:
         paras.append(f"（一）省考核“抽查回访”工单不满意。今年{report.annex3_period}，我市 {n} 件工单被省 12345 监管平台"
                      f"抽查回访不满意、未联系，致使热线满意率扣分，影响省考核排名。{n} 件工单所涉及的单位及具体情况见附件 3。")
-    late = late_returns(b.con, start, end)
+    late = [x for x in late_returns(b.con, start - timedelta(days=31), end) if x["at"] >= start]
     late_units = Counter(x["unit"] for x in late)
     overdue_units = [o.unit for o in report.handling.overdue_units]
     quality = []
