@@ -77,3 +77,14 @@ def test_report_on_tiny_store_writes_json(tiny_store, tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads((tmp_path / "report-2022-10.json").read_text(encoding="utf-8"))
     assert data["calls"]["calls"] == 4 and data["annex1"]["total"]["valid"] == 2
+
+
+def test_overrides_replace_drafted_sections(tiny_store, tmp_path):
+    edits = tmp_path / "edits.yaml"
+    edits.write_text("requirements:\n  - （一）人工撰写的第一条要求。\n  - （二）第二条。\n", encoding="utf-8")
+    r = run("--db", f"sqlite:///{tiny_store}", "report", "--month", "2022-10", "--out", str(tmp_path), "--overrides", str(edits))
+    assert r.exit_code == 0, r.output
+    data = json.loads((tmp_path / "report-2022-10.json").read_text(encoding="utf-8"))
+    assert data["requirements"]["paragraphs"] == ["（一）人工撰写的第一条要求。", "（二）第二条。"]
+    assert data["requirements"]["source"] == "override"
+    assert data["typical_cases"]["source"] == "drafted"
