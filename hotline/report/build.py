@@ -37,13 +37,17 @@ def mom(c: Change) -> M.MoM:
 
 
 def data_months(con: ibis.BaseBackend) -> list[str]:
-    """Months the call log covers: the operating months the report can describe."""
-    calls = con.table("calls")
-    # two single-aggregate queries: SQLite answers each from the called_at index
-    first = calls.called_at.min().execute()
-    last = calls.called_at.max().execute()
-    if first is None or str(first) == "NaT":
+    """The months the store covers: from the first call or ticket to the last (imports may lack calls)."""
+    bounds = []
+    for table, col in (("calls", "called_at"), ("tickets", "accepted_at")):
+        t = con.table(table)
+        # single-aggregate queries: SQLite answers each from the column's index
+        first, last = t[col].min().execute(), t[col].max().execute()
+        if first is not None and str(first) != "NaT":
+            bounds += [first, last]
+    if not bounds:
         return []
+    first, last = min(bounds), max(bounds)
     months, y, m = [], first.year, first.month
     while (y, m) <= (last.year, last.month):
         months.append(f"{y:04d}-{m:02d}")
@@ -226,6 +230,21 @@ class ReportBuilder:
         last = int(prev[5:]) if prev[:4] == year else 12
         return rows, f"1-{last}月份"
 
+    def check_inputs(self, month: str) -> None:
+        """Name the sections whose inputs the store lacks for this month (shown, never silently zero)."""
+        e = self.engine
+        checks = [
+            ("calls", "一（一）来电接听：本月没有来电记录（话务量、接通率缺失）"),
+            ("visits", "二（一）3 回访满意率与附件1：本月没有派发工单回访记录"),
+            ("online_evaluations", "在线工单满意率：本月没有在线工单评价记录"),
+            ("county_calls", "二（二）县级平台：本月没有县级平台来电记录"),
+        ]
+        for metric, text in checks:
+            if e.value(metric, month).num == 0:
+                self.missing.append(text)
+        if e.value("calls", previous_month(month)).num == 0 and e.value("accepted", previous_month(month)).num == 0:
+            self.missing.append(f"环比：没有上月（{previous_month(month)}）数据")
+
     def annex2(self, month: str) -> list[M.CountyScoreRow] | None:
         """附件2: the county ranking under the built-in county scheme (None when its inputs are missing)."""
         from hotline.scoring.engine import ScoringError, rank
@@ -255,12 +274,13 @@ class ReportBuilder:
         month_bounds(month)  # validates the format
         months = data_months(self.con)
         if not months:
-            raise ReportError("数据库中没有话务数据 / the store holds no call data")
+            raise ReportError("数据库中没有来电或工单数据 / the store holds no calls or tickets")
         if month not in months:
             raise ReportError(f"{month} 不在数据覆盖范围（{months[0]} 至 {months[-1]}）/ "
                               f"{month} is outside the data ({months[0]} to {months[-1]})")
         if self.engine.value("accepted", month).num == 0:
             raise ReportError(f"{month} 没有受理工单 / no tickets accepted in {month}")
+        self.check_inputs(month)
         annex1 = self.annex1(month)
         handling = self.handling(month, annex1)
         annex3, period = self.annex3(month)

@@ -38,7 +38,7 @@ def test_malformed_month(tiny_store, tmp_path, month):
 
 def test_month_before_the_data(tiny_store, tmp_path):
     r = run("--db", f"sqlite:///{tiny_store}", "report", "--month", "2021-01", "--out", str(tmp_path))
-    assert_user_error(r, "2021-01", "2022-09", "2022-10")
+    assert_user_error(r, "2021-01", "2022-08", "2022-10")  # the tiny store spans 2022-08 (oldest ticket) to 2022-10
     assert not list(tmp_path.iterdir())
 
 
@@ -88,3 +88,17 @@ def test_overrides_replace_drafted_sections(tiny_store, tmp_path):
     assert data["requirements"]["paragraphs"] == ["（一）人工撰写的第一条要求。", "（二）第二条。"]
     assert data["requirements"]["source"] == "override"
     assert data["typical_cases"]["source"] == "drafted"
+
+
+def test_sections_without_inputs_are_marked_missing(tiny_store, tmp_path):
+    import sqlite3
+
+    copy = tmp_path / "nocalls.sqlite"
+    shutil.copy(tiny_store, copy)
+    with sqlite3.connect(copy) as c:
+        c.execute("DELETE FROM calls")
+    r = run("--db", f"sqlite:///{copy}", "report", "--month", "2022-10", "--out", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    data = json.loads((tmp_path / "report-2022-10.json").read_text(encoding="utf-8"))
+    assert any("来电" in m for m in data["missing"]) and any("县级平台" in m for m in data["missing"])
+    assert data["calls"]["answer_rate"] is None
