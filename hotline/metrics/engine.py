@@ -258,3 +258,28 @@ class MetricEngine:
         total = share_of if share_of is not None else sum(r[name].num for r in rows)
         out = [(r[group], r[name].num, pct(r[name].num, total)) for r in rows]
         return out[:n] if n else out
+
+    def nested(self, name: str, month: str, outer: str, inner: str, where: dict | None = None,
+               outer_order: str | None = None, inner_order: str | None = None) -> list["Group"]:
+        """A count metric grouped by `outer`, each group with its `inner` cells: both ranked by count, ties by
+        the given order columns (the shape of 图4/图5/图7/图8/图10: a ranking of groups with their top items)."""
+        cols = [c for c in (outer, outer_order, inner, inner_order) if c]
+        groups: dict = {}
+        for r in self.by([name], month, cols, where):
+            key = (r[outer], r[outer_order] if outer_order else str(r[outer]))
+            groups.setdefault(key, []).append((r[name].num, r[inner_order] if inner_order else str(r[inner]), r[inner]))
+        out = []
+        for (label, order), cells in groups.items():
+            cells.sort(key=lambda c: (-c[0], c[1]))
+            out.append(Group(label, order, sum(c[0] for c in cells), [(c[2], c[0]) for c in cells]))
+        out.sort(key=lambda g: (-g.total, g.order))
+        return out
+
+
+@dataclass
+class Group:
+    label: str
+    order: object
+    total: int
+    cells: list[tuple[str, int]]
+

@@ -77,19 +77,16 @@ class ReportBuilder:
 
     def panels(self, metric: str, month: str, key: str, names: list[str] | None, n_units: int | None,
                where: dict) -> list[M.TopPanel]:
-        rows = self.engine.by([metric], month, [key, "sub_short", "sub_order"], where)
-        per: dict[str, list] = defaultdict(list)
-        for r in rows:
-            per[r[key]].append((r[metric].num, r["sub_order"], r["sub_short"]))
-        totals = {k: sum(c for c, _, _ in v) for k, v in per.items()}
+        """Top-3 subcategories of each region (in display order) or of the n largest units."""
+        unit_order = {u.name: u.sort_order for u in self.units.values()}
+        groups = {g.label: g for g in self.engine.nested(metric, month, key, "sub_short", where, inner_order="sub_order")}
         if names is None:
-            unit_order = {u.name: u.sort_order for u in self.units.values()}
-            names = sorted(per, key=lambda k: (-totals[k], unit_order.get(k, 999)))[:n_units]
+            names = sorted(groups, key=lambda k: (-groups[k].total, unit_order.get(k, 999)))[:n_units]
         out = []
         for name in names:
-            cells = sorted(per.get(name, []), key=lambda x: (-x[0], x[1]))[:3]
-            out.append(M.TopPanel(name=name, total=totals.get(name, 0),
-                                  top=[M.Share(label=s, count=c, share=pct(c, totals[name])) for c, _, s in cells]))
+            g = groups.get(name)
+            top = [M.Share(label=s, count=c, share=pct(c, g.total)) for s, c in g.cells[:3]] if g else []
+            out.append(M.TopPanel(name=name, total=g.total if g else 0, top=top))
         return out
 
     def hotspots(self, month: str) -> M.Hotspots:
@@ -119,31 +116,17 @@ class ReportBuilder:
             civility_by_theme=[M.Share(label=a, count=b, share=c) for a, b, c in themes if a])
 
     def online_hot(self, month: str) -> list[M.OnlineHot]:
-        rows = self.engine.by(["online_resolved"], month, ["category", "cat_order", "sub_topic", "sub_order"])
-        per: dict[tuple, list] = defaultdict(list)
-        for r in rows:
-            per[(r["category"], r["cat_order"])].append((r["online_resolved"].num, r["sub_order"], r["sub_topic"]))
-        ranked = sorted(per, key=lambda k: (-sum(c for c, _, _ in per[k]), k[1]))[:5]
+        """图7: the five largest online categories, each with its main topic (and the second when ≥ 5%)."""
         out = []
-        for key in ranked:
-            cells = sorted(per[key], key=lambda x: (-x[0], x[1]))
-            total = sum(c for c, _, _ in cells)
-            topics = [cells[0][2]] + [s for c, _, s in cells[1:2] if c >= 0.05 * total]
-            out.append(M.OnlineHot(category=key[0], count=total, topics=topics))
+        for g in self.engine.nested("online_resolved", month, "category", "sub_topic", None, "cat_order", "sub_order")[:5]:
+            topics = [g.cells[0][0]] + [s for s, c in g.cells[1:2] if c >= 0.05 * g.total]
+            out.append(M.OnlineHot(category=g.label, count=g.total, topics=topics))
         return out
 
     def dispatch_hot(self, month: str) -> list[M.DispatchHot]:
-        rows = self.engine.by(["dispatched"], month, ["category", "cat_order", "subcategory", "sub_order"])
-        per: dict[tuple, list] = defaultdict(list)
-        for r in rows:
-            per[(r["category"], r["cat_order"])].append((r["dispatched"].num, r["sub_order"], r["subcategory"]))
-        ranked = sorted(per, key=lambda k: (-sum(c for c, _, _ in per[k]), k[1]))[:5]
-        out = []
-        for key in ranked:
-            main = sorted(per[key], key=lambda x: (-x[0], x[1]))[0]
-            out.append(M.DispatchHot(category=key[0], count=sum(c for c, _, _ in per[key]),
-                                     main_subcategory=main[2], main_count=main[0]))
-        return out
+        """图8: the five largest dispatched categories with their main subcategory."""
+        return [M.DispatchHot(category=g.label, count=g.total, main_subcategory=g.cells[0][0], main_count=g.cells[0][1])
+                for g in self.engine.nested("dispatched", month, "category", "subcategory", None, "cat_order", "sub_order")[:5]]
 
     def annex1(self, month: str) -> M.Annex1:
         names = ["valid_tickets", "completed_tickets", "late_completed", "on_time_rate", "contact_rate", "visits",
@@ -171,14 +154,9 @@ class ReportBuilder:
                         total=row(0, "总计", totals), notes=ANNEX1_NOTES)
 
     def overdue(self, month: str) -> list[M.OverdueUnit]:
-        rows = self.engine.by(["overdue_unanswered"], month, ["unit", "unit_order", "subcategory", "sub_order"])
-        per: dict[tuple, list] = defaultdict(list)
-        for r in rows:
-            per[(r["unit"], r["unit_order"])].append((r["overdue_unanswered"].num, r["sub_order"], r["subcategory"]))
-        ranked = sorted(per, key=lambda k: (-sum(c for c, _, _ in per[k]), k[1]))
-        return [M.OverdueUnit(unit=k[0], count=sum(c for c, _, _ in per[k]),
-                              topics="、".join(s for _, _, s in sorted(per[k], key=lambda x: (-x[0], x[1]))[:2]))
-                for k in ranked]
+        """图10: units with overdue-unanswered tickets at month end, with their two main subcategories."""
+        return [M.OverdueUnit(unit=g.label, count=g.total, topics="、".join(s for s, _ in g.cells[:2]))
+                for g in self.engine.nested("overdue_unanswered", month, "unit", "subcategory", None, "unit_order", "sub_order")]
 
     def county(self, month: str) -> M.CountyFigures:
         e = self.engine

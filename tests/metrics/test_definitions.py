@@ -77,3 +77,10 @@ def test_rounding_is_half_up_to_two_decimals():
     assert pct(7451, 7470) == 99.75
     assert round2(89.185) == 89.19
     assert pct(0, 0) is None
+
+
+def test_nested_groups_rank_groups_and_cells(engine):
+    # October dispatched by unit: 甲单位 #2 (小类B); 乙区政府 #3 (小类B) and #7 (小类A) → 乙区政府 first (2)
+    groups = engine.nested("dispatched", M, "unit", "subcategory", inner_order="sub_order")
+    assert [(g.label, g.total, g.cells) for g in groups] == [("乙区政府", 2, [("小类A", 1), ("小类B", 1)]),
+                                                             ("甲单位", 1, [("小类B", 1)])]
