@@ -150,8 +150,12 @@ def _predicate(t: ibis.Table, spec: dict, start: datetime, end: datetime):
 
 
 class MetricEngine:
-    def __init__(self, con: ibis.BaseBackend, materialise: bool = True):
-        self.sources = Sources(con, materialise_tables=materialise)
+    def __init__(self, con: ibis.BaseBackend, materialise: bool = True, months: tuple[str, ...] | None = None):
+        """`months`: restrict the engine to these months (what a monthly report needs: the month and the one
+        before); asking it about another month is an error rather than a silently partial answer."""
+        self.months = tuple(months) if months else None
+        window = (month_bounds(min(self.months))[0], month_bounds(max(self.months))[1]) if self.months else None
+        self.sources = Sources(con, materialise_tables=materialise, window=window)
         self.metrics = load_metrics()
         self._cache: dict[tuple[str, str], Value] = {}
 
@@ -163,6 +167,8 @@ class MetricEngine:
 
     def _window(self, m: Metric, month: str, where: dict | None) -> ibis.Table:
         """The source restricted to the month on the metric's basis (and to `where`)."""
+        if self.months and month not in self.months:
+            raise MetricError(f"此次计算只覆盖 {', '.join(self.months)} / this engine covers only {', '.join(self.months)}")
         start, end = month_bounds(month)
         t = self.sources[m.source]
         preds = _predicate(t, where or {}, start, end)

@@ -59,8 +59,14 @@ class ReportBuilder:
     def __init__(self, con: ibis.BaseBackend, engine: MetricEngine | None = None):
         self.con = con
         self.missing: list[str] = []
-        self.engine = engine or MetricEngine(con)
+        self._engine = engine
         self.platforms, self.region_order, self.units = registry()
+
+    @property
+    def engine(self) -> MetricEngine:
+        if self._engine is None:
+            raise ReportError("report month not set")
+        return self._engine
 
     # ---- sections -------------------------------------------------------------------------------------
     def calls(self, month: str) -> M.CallsOverview:
@@ -256,6 +262,8 @@ class ReportBuilder:
         if month not in months:
             raise ReportError(f"{month} 不在数据覆盖范围（{months[0]} 至 {months[-1]}）/ "
                               f"{month} is outside the data ({months[0]} to {months[-1]})")
+        if self._engine is None:  # only the month and the month before are materialised
+            self._engine = MetricEngine(self.con, months=(previous_month(month), month))
         if self.engine.value("accepted", month).num == 0:
             raise ReportError(f"{month} 没有受理工单 / no tickets accepted in {month}")
         self.check_inputs(month)

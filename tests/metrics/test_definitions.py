@@ -84,3 +84,14 @@ def test_nested_groups_rank_groups_and_cells(engine):
     groups = engine.nested("dispatched", M, "unit", "subcategory", inner_order="sub_order")
     assert [(g.label, g.total, g.cells) for g in groups] == [("乙区政府", 2, [("小类A", 1), ("小类B", 1)]),
                                                              ("甲单位", 1, [("小类B", 1)])]
+
+
+def test_month_scoped_engine_agrees_and_refuses_other_months(tiny_con, engine):
+    from hotline.metrics.engine import MetricError, load_metrics
+
+    scoped = MetricEngine(tiny_con, months=("2022-09", "2022-10"))
+    for name in load_metrics():
+        assert scoped.value(name, M) == engine.value(name, M), name
+        assert scoped.value(name, "2022-09") == engine.value(name, "2022-09"), name
+    with pytest.raises(MetricError, match="2022-09, 2022-10"):
+        scoped.value("accepted", "2022-08")
