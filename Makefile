@@ -19,7 +19,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	mkdir -p var out
 	$(BIN)/hotline --db $(DB) generate --force
-	$(BIN)/hotline --db $(DB) report --month 2022-10 --out out
+	$(BIN)/hotline --db $(DB) report --month 2022-10 --out out --format json,docx,html,pdf
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -115,6 +115,7 @@ def ts(a: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
 
 
 def write_table(folder: Path, name: str, rows: dict) -> None:
+    """A small table in one go; columns missing from `rows` are written as nulls (all of them when empty)."""
     schema = arrow_schema(name)
     n = len(next(iter(rows.values()))) if rows else 0
     cols = [pa.array(rows.get(f.name, [None] * n), f.type) for f in schema]
@@ -377,6 +378,15 @@ def calls_chunk(rng, w: Writers, first_id: int, at: np.ndarray) -> None:
                       "answered": pa.array(answered), "wait_seconds": pa.array(wait), "talk_seconds": pa.array(talk)})
 
 
+def complete(folder: Path) -> list[str]:
+    """Write an empty, correctly typed file for every canonical table the generator does not fill (users,
+    tokens, audit log, …), so the folder holds the whole schema as `export-parquet` would. Returns their names."""
+    missing = [t.name for t in metadata.sorted_tables if not (folder / f"{t.name}.parquet").exists()]
+    for name in missing:
+        write_table(folder, name, {})
+    return missing
+
+
 def generate(n: int, out: Path, seed: int = 20221010, calls_per_ticket: float = 1.2) -> dict:
     started = time.perf_counter()
     if out.exists():
@@ -399,6 +409,7 @@ def generate(n: int, out: Path, seed: int = 20221010, calls_per_ticket: float = 
     for lo in range(0, n_calls, CHUNK):
         calls_chunk(rng, w, lo + 1, call_at[lo:lo + CHUNK])
     w.close()
+    complete(tmp)
     manifest = {"generator_version": GENERATOR_VERSION, "n": n, "seed": seed, "rows": w.rows,
                 "dispatched": counters["dispatched"], "seconds": round(time.perf_counter() - started, 1),
                 "bytes": sum(p.stat().st_size for p in tmp.glob("*.parquet")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -39,6 +38,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -93,15 +93,18 @@ def report(
     overrides: Annotated[Optional[Path], typer.Option(help="人工修改的章节（YAML：章节 → 段落列表）")] = None,
     engine: Annotated[str, typer.Option(help="查询引擎：sqlite（数据库）或 duckdb（Parquet 目录，用 --parquet）")] = "sqlite",
     parquet: Annotated[Optional[Path], typer.Option(help="Parquet 目录（--engine duckdb 时）")] = None,
+    formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：json,docx,html,pdf")] = "json",
 ) -> None:
-    """计算某月运行情况分析报告，写出 report-YYYY-MM.json。"""
+    """计算某月运行情况分析报告，写出 report-YYYY-MM.json（及 .docx / .html / .pdf）。"""
     import yaml
 
     from hotline.metrics.engine import MetricError
+    from hotline.render import RenderError, parse_formats, render
     from hotline.report.build import ReportBuilder, ReportError
 
     started = time.time()
     try:
+        wanted = parse_formats(formats)
         con = connect(engine, parquet)
         edits = {}
         if overrides is not None:
@@ -113,9 +116,17 @@ def report(
         model = ReportBuilder(con).build(month, overrides=edits)
     except (StoreError, ReportError, MetricError, UserError, ValueError) as exc:
         fail(str(exc))
-    target = out / f"report-{month}.json"
-    atomic_write(target, json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2).encode("utf-8"))
-    typer.echo(f"已写出 {target}（{time.time() - started:.1f} 秒）")
+    built = time.time()
+    try:  # every format in memory first: a renderer that fails leaves no file behind, old or half-written
+        files = render(model, wanted)
+    except (RenderError, OSError) as exc:
+        fail(f"报告渲染失败 / rendering failed: {exc}")
+    targets = []
+    for fmt, data in files.items():
+        target = out / f"report-{month}.{fmt}"
+        atomic_write(target, data)
+        targets.append(str(target))
+    typer.echo(f"已写出 {'、'.join(targets)}（计算 {built - started:.1f} 秒，渲染 {time.time() - built:.1f} 秒）")
 
 
 @app.command()
@@ -179,6 +190,181 @@ def export_parquet(out: Annotated[Path, typer.Option(help="输出目录")] = Pat
     except (StoreError, UserError) as exc:
         fail(str(exc))
     typer.echo(f"已导出 {n} 张表到 {out}")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="要导入的文件（.xlsx/.xls/.ods/.csv/.parquet），可多个")],
+    mapping: Annotated[str, typer.Option(help="映射：内置名称（platform_12345、hotline、tipdm、nyc311）或 YAML 文件路径")],
+    sheet: Annotated[Optional[str], typer.Option(help="只读这个工作表（默认读所有能识别表头的工作表）")] = None,
+    encoding: Annotated[str, typer.Option(help="CSV 编码：auto（自动识别 UTF-8/GBK/GB18030）、utf-8、gbk、gb18030")] = "auto",
+    aliases: Annotated[Optional[Path], typer.Option(help="单位对照表（列：原始写法、对应单位），可用导入生成的“单位对照”表")] = None,
+    report_dir: Annotated[Path, typer.Option(help="导入摘要与被拒绝行工作簿的输出目录")] = Path("var/imports"),
+    rejects_format: Annotated[str, typer.Option(help="被拒绝行的格式：xlsx 或 csv")] = "xlsx",
+    quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度")] = False,
+) -> None:
+    """导入现有热线平台的导出文件（按映射对照列名与取值，逐行校验，按事件编号幂等更新）。"""
+    from hotline.ingest.cli import run_import
+
+    try:
+        code = run_import(state["db"], files, mapping, sheet=sheet, encoding=encoding, aliases=aliases,
+                          report_dir=report_dir, rejects_format=rejects_format, quiet=quiet, echo=typer.echo)
+    except (StoreError, UserError, ValueError) as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command("export")
+def export_(
+    out: Annotated[Path, typer.Option(help="输出文件（csv/parquet 时其余各表写在同一目录，如 x-流转记录.csv）")],
+    month: Annotated[Optional[str], typer.Option(help="月份 YYYY-MM（按受理时间选工单、按来电时间选来电；缺省为全部）")] = None,
+    format: Annotated[Optional[str], typer.Option("--format", help="xlsx、csv 或 parquet（缺省按 --out 的扩展名）")] = None,
+) -> None:
+    """按本项目的导出格式写出规范表（可用 hotline import --mapping hotline 原样导回）。"""
+    from hotline.ingest.cli import run_export
+
+    try:
+        run_export(state["db"], out, month, format, echo=typer.echo)
+    except (StoreError, UserError, ValueError) as exc:
+        fail(str(exc))
+
+
+# ---- the work-order service: serve the API, users and tokens, the SLA job ------------------------------------
+user_app = typer.Typer(help="工单服务的用户与访问令牌。", no_args_is_help=True)
+sla_app = typer.Typer(help="办理时限：催办与超期未反馈（供 cron 定时执行）。", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(sla_app, name="sla")
+
+
+def _service_engine(create: bool = False):
+    """The store, migrated to the service's schema (SQLite must exist unless `create`)."""
+    from hotline.service.store import service_engine
+
+    engine = service_engine(state["db"], create=create)
+    if create:
+        from hotline.service.reference import ensure_reference
+
+        ensure_reference(engine)
+    return engine
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="端口")] = 8345,
+    host: Annotated[str, typer.Option(help="监听地址（默认仅本机）")] = "127.0.0.1",
+    init: Annotated[bool, typer.Option("--init", help="数据库不存在时新建空库（含单位与分类名录）")] = False,
+) -> None:
+    """启动工单服务 REST API（接口文档 /docs，OpenAPI /openapi.json）。"""
+    import uvicorn
+
+    from hotline.api.app import create_app
+    from hotline.api.settings import ApiSettings
+
+    try:
+        engine = _service_engine(create=init)
+        api = create_app(ApiSettings(db=state["db"], host=host, port=port), engine=engine, url=state["db"])
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"工单服务：http://{host}:{port}/docs（数据库 {state['db']}；Ctrl+C 停止）")
+    uvicorn.run(api, host=host, port=port, log_level="warning")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[str, typer.Option(help="角色：operator 话务员 / liaison 联络员 / analyst 分析员 / admin 管理员")],
+    unit: Annotated[Optional[str], typer.Option(help="联络员所属承办单位（名称或 ID）")] = None,
+    name: Annotated[Optional[str], typer.Option(help="姓名")] = None,
+) -> None:
+    """新增用户并签发访问令牌（令牌只显示这一次）。"""
+    from hotline.service.auth import CLI, add_user, issue_token
+    from hotline.service.clock import beijing_now
+    from hotline.service.errors import ServiceError
+    from hotline.service.store import write_tx
+
+    try:
+        engine = _service_engine()
+        with write_tx(engine) as conn:
+            uid = add_user(conn, CLI, username=username, role=role, now=beijing_now(), display_name=name, unit=unit)
+            token = issue_token(conn, CLI, uid, beijing_now(), label="cli")
+    except (StoreError, ServiceError) as exc:
+        fail(getattr(exc, "message", str(exc)))
+    typer.echo(f"已新增用户 {username}（{role}）。访问令牌（请妥善保存，只显示这一次）：")
+    typer.echo(token)
+
+
+@user_app.command("token")
+def user_token(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """为已有用户签发新的访问令牌。"""
+    from hotline.service.auth import CLI, find_user, issue_token
+    from hotline.service.clock import beijing_now
+    from hotline.service.errors import ServiceError
+    from hotline.service.store import write_tx
+
+    try:
+        with write_tx(_service_engine()) as conn:
+            token = issue_token(conn, CLI, find_user(conn, username)["id"], beijing_now(), label="cli")
+    except (StoreError, ServiceError) as exc:
+        fail(getattr(exc, "message", str(exc)))
+    typer.echo(token)
+
+
+@user_app.command("revoke")
+def user_revoke(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """吊销用户的全部访问令牌。"""
+    from hotline.service.auth import CLI, find_user, revoke_tokens
+    from hotline.service.clock import beijing_now
+    from hotline.service.errors import ServiceError
+    from hotline.service.store import write_tx
+
+    try:
+        with write_tx(_service_engine()) as conn:
+            n = revoke_tokens(conn, CLI, find_user(conn, username)["id"], beijing_now())
+    except (StoreError, ServiceError) as exc:
+        fail(getattr(exc, "message", str(exc)))
+    typer.echo(f"已吊销 {username} 的 {n} 个令牌")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """列出用户。"""
+    from sqlalchemy import select
+
+    from hotline.service.auth import ROLE_LABELS
+    from hotline.store.schema import units, users
+
+    try:
+        engine = _service_engine()
+    except StoreError as exc:
+        fail(str(exc))
+    with engine.connect() as conn:
+        rows = conn.execute(select(users, units.c.name.label("unit")).outerjoin(units, units.c.id == users.c.unit_id)
+                            .order_by(users.c.id)).mappings().all()
+    for r in rows:
+        typer.echo(f"{r['username']:<16}{ROLE_LABELS.get(r['role'], r['role']):<6}{r['display_name']:<10}"
+                   f"{r['unit'] or ''}{'' if r['active'] else '（已停用）'}")
+
+
+@sla_app.command("run")
+def sla_run(now: Annotated[Optional[str], typer.Option(help="按此时刻检查（ISO 格式，如 2022-11-01T09:00；默认当前北京时间）")] = None) -> None:
+    """检查办理时限：对超期未反馈、超时未签收的工单写入催办（重复执行不会重复催办），并汇总超期未反馈工单。"""
+    from datetime import datetime
+
+    from hotline.domain.calendar import CalendarNotConfigured
+    from hotline.service.clock import beijing_now, frozen
+    from hotline.service.sla_run import run_sla
+    from hotline.service.workflow import WorkOrderService
+
+    try:
+        at = datetime.fromisoformat(now) if now else beijing_now()
+    except ValueError:
+        fail(f"时间格式应为 ISO，如 2022-11-01T09:00：{now!r} / --now must be ISO 8601")
+    try:
+        summary = run_sla(WorkOrderService(_service_engine(), clock=frozen(at.replace(tzinfo=None))))
+    except (StoreError, CalendarNotConfigured) as exc:
+        fail(str(exc))
+    for line in summary.lines():
+        typer.echo(line)
 
 
 def connect(engine: str, parquet: Path | None):

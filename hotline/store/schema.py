@@ -255,3 +255,66 @@ leader_days = Table(
     Column("calls_answered", Integer, nullable=False, comment="接听来电数"),
     Column("topics", Text, nullable=False, comment="涉及问题（、分隔）"),
 )
+
+
+# ---- the work-order service (hotline/service, hotline/api) ------------------------------------------------
+# These tables belong to our own service. They sit beside the canonical tables instead of adding columns to
+# them, because importers and the generator write `tickets` without knowing about locks, logins or raw contacts.
+
+ROLES = ("operator", "liaison", "analyst", "admin")
+
+ticket_versions = Table(
+    "ticket_versions",
+    metadata,
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), primary_key=True),
+    Column("version", Integer, nullable=False, comment="乐观锁版本号（每次流转加 1）"),
+    Column("updated_at", DateTime, nullable=False, comment="最近流转时间"),
+)
+
+ticket_contacts = Table(
+    "ticket_contacts",
+    metadata,
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), primary_key=True),
+    Column("phone", String(32), comment="来电人完整联系电话"),
+    Column("id_number", String(18), comment="来电人身份证号码"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True, comment="登录名"),
+    Column("display_name", String(64), nullable=False, comment="姓名"),
+    Column("role", String(16), nullable=False, comment="角色"),
+    Column("unit_id", Integer, ForeignKey("units.id"), comment="所属承办单位（联络员必填）"),
+    Column("active", Boolean, nullable=False, comment="是否启用"),
+    Column("created_at", DateTime, nullable=False, comment="创建时间"),
+    CheckConstraint(_in("role", ROLES), name="role"),
+    CheckConstraint("role <> 'liaison' OR unit_id IS NOT NULL", name="liaison_unit"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="令牌的 SHA-256 摘要"),
+    Column("label", String(64), comment="用途说明"),
+    Column("created_at", DateTime, nullable=False, comment="签发时间"),
+    Column("revoked_at", DateTime, comment="吊销时间"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, comment="发生时间"),
+    Column("user_id", Integer, ForeignKey("users.id"), comment="操作用户"),
+    Column("actor", String(64), nullable=False, comment="操作人"),
+    Column("action", String(48), nullable=False, comment="操作"),
+    Column("entity", String(32), nullable=False, comment="对象类型"),
+    Column("entity_id", String(32), comment="对象 ID"),
+    Column("detail", Text, comment="变更内容（JSON）"),
+)
+Index("ix_audit_log_entity", audit_log.c.entity, audit_log.c.entity_id)
+Index("ix_audit_log_at", audit_log.c.at)

@@ -1,0 +1,95 @@
+"""Request dependencies: the service objects, the authenticated principal, role checks.
+
+Authentication is a bearer token (`Authorization: Bearer hl_…`); anonymous or unknown tokens get 401 with a
+Chinese message. Role checks are declared per route with `require(...)`, so the OpenAPI page and the code say
+the same thing about who may call what.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hotline.service.auth import ROLE_LABELS, authenticate
+from hotline.service.context import Principal
+from hotline.service.reporting import Reporting
+from hotline.service.store import read_tx
+from hotline.service.workflow import WorkOrderService
+
+bearer = HTTPBearer(auto_error=False, description="访问令牌：hotline user add 或 POST /api/users 签发")
+
+
+# Dependencies are `async def` on purpose: FastAPI runs a plain `def` dependency in the thread pool, and a hop
+# there per dependency per request cost more than the whole transaction (benchmarks/service/README.md).
+async def service(request: Request) -> WorkOrderService:
+    return request.app.state.service
+
+
+async def reporting(request: Request) -> Reporting:
+    return request.app.state.reporting
+
+
+class TokenCache:
+    """Recently verified tokens, for `ttl` seconds: saves a database round trip on every request.
+
+    Revoking through the API clears it at once; a revocation made elsewhere (the CLI, another process) takes
+    effect within `ttl` seconds. Unknown tokens are never cached."""
+
+    def __init__(self, ttl: float = 10.0, size: int = 1024):
+        self.ttl, self.size = ttl, size
+        self._items: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        hit = self._items.get(token)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        return None
+
+    def put(self, token: str, who: Principal) -> None:
+        if len(self._items) >= self.size:
+            self._items.clear()
+        self._items[token] = (time.monotonic() + self.ttl, who)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def _lookup(svc: WorkOrderService, token: str) -> Principal | None:
+    with read_tx(svc.engine) as conn:
+        return authenticate(conn, token)
+
+
+async def principal(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise HTTPException(401, "未登录：请在 Authorization 头中提供访问令牌（Bearer）",
+                            headers={"WWW-Authenticate": "Bearer"})
+    cache: TokenCache = request.app.state.tokens
+    who = cache.get(creds.credentials)
+    if who is not None:
+        return who
+    who = await run_in_threadpool(_lookup, request.app.state.service, creds.credentials)
+    if who is not None:
+        cache.put(creds.credentials, who)
+    if who is None:
+        raise HTTPException(401, "访问令牌无效、已吊销或用户已停用", headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+def require(*roles: str) -> Callable[..., Principal]:
+    """A dependency admitting only `roles` (403 with the role's Chinese name otherwise)."""
+
+    async def check(who: Principal = Depends(principal)) -> Principal:
+        if who.role not in roles:
+            allowed = "、".join(ROLE_LABELS[r] for r in roles)
+            raise HTTPException(403, f"{ROLE_LABELS.get(who.role, who.role)}无权执行此操作（仅限：{allowed}）")
+        return who
+
+    return check
+
+
+ANY_ROLE = ("operator", "liaison", "analyst", "admin")
+OFFICE = ("operator", "analyst", "admin")  # the hotline office: everyone but the units' liaisons

@@ -1,0 +1,1 @@
+"""Pydantic schema families per resource: `…Create` (what a client sends) and `…Public` (what it gets back)."""

@@ -1,0 +1,340 @@
+"""The report as a document: the Chinese wording shared by the DOCX and HTML/PDF renderers.
+
+`document(report)` turns the report model into a `Document`: the title, a flat list of blocks (headings,
+paragraphs, figures, the annex list, the signature) drafted from `templates/report.j2`, and the annex tables
+(附件1–3) with the seed's columns. Numbers are formatted here, never computed: every figure printed is a
+model field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from hotline.report import model as M
+
+CN_DIGITS = "零一二三四五六七八九"
+FIGURES = ("by_type", "categories", "subcategories", "regions", "units", "civility", "online_hot", "dispatch_hot",
+           "dissatisfied", "overdue", "county_scores")
+
+# ---- number formatting (formatting only: the values are the model's) ----------------------------------------
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def cn(n: int) -> str:
+    """Chinese numeral for small counts (前五, 三个): 0–99; larger counts stay Arabic."""
+    if n >= 100:
+        return str(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def cn_list(items: list[str]) -> str:
+    """A、B、C和D — the seed's way of listing shares."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return "、".join(items[:-1]) + "和 " + items[-1]
+
+
+def mom(m: M.MoM) -> str:
+    """环比 wording from the model: 上升 60.66% / 下降 8.08% / 持平 / 无上月数据."""
+    if m.delta is None or m.delta == 0:
+        return m.wording
+    return f"{m.direction} {abs(m.delta):.2f}%"
+
+
+def oneline(text: str) -> str:
+    return re.sub(r"\s*\n\s*", "", text).strip()
+
+
+def short_unit(name: str) -> str:
+    """岳塘区人民政府 → 岳塘区, 湘潭高新区管委会 → 高新区 (the region name of the registry), others as they are."""
+    from hotline.data import registry
+
+    unit = registry()[2].get(name)
+    return unit.region if unit is not None and unit.group == "region" and unit.region else name
+
+
+def heading_number(level: int, n: int) -> str:
+    return {1: f"{cn(n)}、", 2: f"（{cn(n)}）", 3: f"{n}."}[level]
+
+
+# ---- the document ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    kind: str  # heading | para | figure | annexes | sign | date
+    text: str = ""
+    level: int = 0
+    key: str = ""
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    align: str = "center"
+    bold: bool = False
+
+
+@dataclass
+class Table:
+    header: list[list[Cell]]
+    body: list[list[Cell]]
+    widths: list[float]  # relative column widths
+    font_pt: float = 10.5
+    key: str = ""
+    split_rows: bool = False  # long rows may break across pages
+
+    @property
+    def columns(self) -> int:
+        return sum(c.colspan for c in self.header[0])
+
+
+@dataclass
+class Annex:
+    key: str
+    number: int
+    title: str
+    landscape: bool
+    parts: list[tuple[str | None, Table]]
+    notes: list[str]
+
+
+@dataclass
+class Document:
+    title_lines: list[str]
+    blocks: list[Block]
+    annexes: list[Annex]
+    figure_captions: dict[str, str]
+
+    def text(self) -> str:
+        """All text of the document (for font subsetting and checks)."""
+        parts = list(self.title_lines)
+        for b in self.blocks:
+            parts += [b.text, *b.items]
+        for a in self.annexes:
+            parts += [a.title, *a.notes]
+            for title, table in a.parts:
+                parts.append(title or "")
+                parts += [c.text for row in table.header + table.body for c in row]
+        return "\n".join(parts)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("hotline.render", "templates"), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters.update(pct=pct, score=score, cn=cn, cn_list=cn_list, mom=mom, oneline=oneline, short_unit=short_unit,
+                       top_label=lambda p: p.top[0].label if p.top else "—",
+                       top_share=lambda p: pct(p.top[0].share) if p.top else "—",
+                       first_topic=lambda o: o.topics[0] if o.topics else o.category,
+                       top_n=lambda panels: max((len(p.top) for p in panels), default=0))
+    return env
+
+
+def _context(report: M.Report) -> dict:
+    return {"r": report, "year": report.month[:4], "month": str(int(report.month[5:]))}
+
+
+MARK = re.compile(r"^::(h1|h2|h3|item|fig|annex|sign|date)::\s*(.*)$")
+
+
+def body_blocks(report: M.Report) -> tuple[list[Block], list[tuple[str, str]]]:
+    """The drafted body as blocks, numbered; and the annexes (key, title) it lists."""
+    source = environment().get_template("report.j2").render(**_context(report))
+    blocks: list[Block] = []
+    annexes: list[tuple[str, str]] = []
+    counters = {1: 0, 2: 0, 3: 0}
+    figure_no = item_no = 0
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append(Block("para", "".join(para)))
+            para.clear()
+
+    for raw in source.splitlines():
+        line = raw.strip()
+        mark = MARK.match(line)
+        if not line:
+            flush()
+        elif mark is None:
+            para.append(line)
+        else:
+            flush()
+            kind, rest = mark.groups()
+            if kind in ("h1", "h2", "h3"):
+                level = int(kind[1])
+                counters[level] += 1
+                for deeper in range(level + 1, 4):
+                    counters[deeper] = 0
+                item_no = 0
+                blocks.append(Block("heading", heading_number(level, counters[level]) + rest, level=level))
+            elif kind == "item":
+                item_no += 1
+                para.append(f"（{item_no}）{rest}")
+            elif kind == "fig":
+                key, caption = (s.strip() for s in rest.split("|", 1))
+                figure_no += 1
+                blocks.append(Block("figure", f"图{figure_no}：{caption}", key=key))
+            elif kind == "annex":
+                key, title = (s.strip() for s in rest.split("|", 1))
+                annexes.append((key, title))
+            else:
+                blocks.append(Block(kind, rest))
+    flush()
+    if annexes:  # 附件说明 goes before the signature
+        at = next((i for i, b in enumerate(blocks) if b.kind == "sign"), len(blocks))
+        blocks.insert(at, Block("annexes", "附件：", items=[f"{i}.{t}" for i, (_, t) in enumerate(annexes, 1)]))
+    return blocks, annexes
+
+
+def document(report: M.Report) -> Document:
+    blocks, listed = body_blocks(report)
+    builders = {"annex1": annex1, "annex2": annex2, "annex3": annex3}
+    annexes = []
+    for i, (key, title) in enumerate(listed, 1):
+        parts, notes, landscape = builders[key](report)
+        annexes.append(Annex(key, i, title, landscape, parts, notes))
+    captions = {b.key: b.text for b in blocks if b.kind == "figure"}
+    return Document(report.title.split("\n"), blocks, annexes, captions)
+
+
+# ---- annex tables --------------------------------------------------------------------------------------------
+
+ANNEX1_COLUMNS = ("有效工单量", "已办结量", "超时办结量", "按时办结率", "联系反馈当事人率", "回访总量", "回访总满意量",
+                  "未评价量", "不满意量", "回访满意率")
+ANNEX1_NAME_HEADER = {"region": "地区"}
+# relative widths (mm on the 156 mm text block): rates need room for "100.00%", counts less
+ANNEX1_WIDTHS = [7, 26] + [9.5, 9.5, 9.5, 16, 16, 9.5, 9.5, 9.5, 9.5, 16]
+ANNEX1_NAME_HEADER_OTHER = "部门（单位）"
+
+
+def _unit_cells(row: M.UnitRow) -> list[Cell]:
+    return [Cell(str(row.valid)), Cell(str(row.completed)), Cell(str(row.late)), Cell(pct(row.on_time_rate)),
+            Cell(pct(row.contact_rate)), Cell(str(row.visits)), Cell(str(row.satisfied_total)), Cell(str(row.unrated)),
+            Cell(str(row.dissatisfied)), Cell(pct(row.satisfaction_rate))]
+
+
+def annex1(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str], bool]:
+    a = report.annex1
+    parts = []
+    for i, g in enumerate(a.groups):
+        header = [[Cell("序号", bold=True), Cell(ANNEX1_NAME_HEADER.get(g.group, ANNEX1_NAME_HEADER_OTHER), bold=True)]
+                  + [Cell(h, bold=True) for h in ANNEX1_COLUMNS]]
+        body = [[Cell(str(r.seq)), Cell(r.unit, align="left")] + _unit_cells(r) for r in g.rows]
+        if i == len(a.groups) - 1:
+            body.append([Cell("总计", colspan=2, bold=True)] + [Cell(c.text, bold=True) for c in _unit_cells(a.total)])
+        parts.append((g.title, Table(header, body, ANNEX1_WIDTHS, 9, key="annex1")))
+    notes = [f"注：{i}.{n}" if i == 1 else f"{i}.{n}" for i, n in enumerate(a.notes, 1)]
+    return parts, notes, False
+
+
+ANNEX2_GROUPS = {"dispatch": "市本级工单办理情况"}
+ANNEX2_GROUP_OTHER = "县级热线平台办理情况"
+# dispatch indicators are scored from the city's dispatched-ticket rates shown above the scores
+ANNEX2_DISPATCH_RATES = {"dispatch_on_time": "on_time_rate", "dispatch_contact": "contact_rate",
+                         "dispatch_satisfaction": "satisfaction_rate"}
+ANNEX2_NOTES = [
+    "注：1.综合排名按照县（市）自有平台“五率一度”评分、拨测评分和市级平台交办工单办理评分累加计算；",
+    "2.县（市）平台“五率一度”评分按省监管考核标准计算；",
+    "3.交办工单办理评分参照季度考核评分进行。",
+]
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def county_scheme():
+    """The scheme annex 2 was scored with (labels, weights and points of its header)."""
+    from hotline.scoring.scheme import builtin_scheme
+
+    return builtin_scheme("county_monthly")  # the scheme ReportBuilder.annex2 ranks with
+
+
+def _rate_key(part: str, indicator) -> str | None:
+    if part == "dispatch":
+        name = ANNEX2_DISPATCH_RATES.get(indicator.key)
+        return f"dispatch_rate.{name}" if name else None
+    return f"rate.{indicator.input}"
+
+
+def annex2(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str], bool]:
+    scheme = county_scheme()
+    rows = report.annex2 or []
+    groups: list[tuple[str, list]] = []
+    for p in scheme.parts:
+        label = ANNEX2_GROUPS.get(p.key, ANNEX2_GROUP_OTHER)
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(p)
+        else:
+            groups.append((label, [p]))
+    total_points = _num(sum(p.weight for p in scheme.parts))  # the scheme's full score (its weights add to 100)
+    h1 = [Cell("排名", rowspan=3, bold=True), Cell("县（市）", rowspan=3, bold=True)]
+    h1 += [Cell(label, colspan=sum(len(p.indicators) + 1 for p in parts), bold=True) for label, parts in groups]
+    h1.append(Cell(f"总分（{total_points}分）", rowspan=3, bold=True))
+    h2 = [Cell(f"{p.label}（{_num(p.weight)}%）", colspan=len(p.indicators) + 1, bold=True) for p in scheme.parts]
+    h3: list[Cell] = []
+    for p in scheme.parts:
+        h3 += [Cell(f"{i.label}（{_num(i.points)}分）", bold=True) for i in p.indicators] + [Cell("折合得分", bold=True)]
+    body = []
+    for row in rows:
+        top = [Cell(str(row.rank), rowspan=2), Cell(row.county, rowspan=2)]
+        bottom: list[Cell] = []
+        for p in scheme.parts:
+            for i in p.indicators:
+                value = row.indicators.get(f"{p.key}.{i.key}")
+                rate_key = _rate_key(p.key, i)
+                if rate_key is not None and rate_key in row.indicators:
+                    top.append(Cell(pct(row.indicators[rate_key])))
+                    bottom.append(Cell(score(value)))
+                else:
+                    top.append(Cell(score(value), rowspan=2))
+            top.append(Cell(score(row.parts.get(p.key)), rowspan=2))
+        top.append(Cell(score(row.total), rowspan=2, bold=True))
+        body += [top, bottom]
+    ncols = 3 + sum(len(p.indicators) + 1 for p in scheme.parts)
+    widths = [3.2, 5] + [6] * (ncols - 2)
+    return [(None, Table([h1, h2, h3], body, widths, 7.5, key="annex2"))], ANNEX2_NOTES, True
+
+
+def annex3(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str], bool]:
+    header = [[Cell(h, bold=True) for h in ("序号", "月份", "事件编号", "承办单位", "事件内容", "反馈结果")]]
+    body = [[Cell(str(r.seq)), Cell(r.month), Cell(r.ticket_no), Cell(r.unit), Cell(oneline(r.content), align="left"),
+             Cell(oneline(r.feedback), align="left")] for r in report.annex3]
+    return [(None, Table(header, body, [3.5, 4.5, 16, 14, 40, 55], 9, key="annex3", split_rows=True))], [], True
+
+
+def grid(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:
+    """(row, column, cell) of each cell once spans are laid out (for formats that merge a grid, like DOCX)."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            out.append((r, c, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            c += cell.colspan
+    return out

@@ -1,0 +1,27 @@
+"""The audit log: one row per change, written by the caller inside the change's own transaction.
+
+Why inside the transaction: an audit row for a change that rolled back is a lie, and a change without its row
+is a hole; sharing the transaction makes both impossible.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from hotline.service.context import Principal
+from hotline.store.schema import audit_log
+
+
+_INSERT = insert(audit_log)
+
+
+def record(conn: Connection, principal: Principal, action: str, entity: str, entity_id: Any, at: datetime,
+           detail: dict[str, Any] | None = None) -> None:
+    conn.execute(_INSERT, {
+        "at": at, "user_id": principal.user_id, "actor": principal.username[:64], "action": action[:48],
+        "entity": entity[:32], "entity_id": None if entity_id is None else str(entity_id)[:32],
+        "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None})

@@ -1,0 +1,71 @@
+"""What a guard or an effect sees while a transition runs inside its transaction, and what it may change.
+
+Guards and effects are small named functions (hotline/service/guards.py, effects.py) referenced by name from the
+lifecycle YAML; they share this context so each stays a few lines and none touches the database on its own
+except through `conn`, which belongs to the transaction the whole transition runs in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from hotline.domain.calendar import WorkingDays
+from hotline.service.facts import TicketFacts
+from hotline.service.lifecycle import Transition
+from hotline.service.sla import SlaRules
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a logged-in user, the command line or the SLA job."""
+
+    username: str
+    role: str
+    user_id: int | None = None
+    unit_id: int | None = None
+    display_name: str | None = None
+
+
+@dataclass
+class Request:
+    """A transition request's fields (all optional; the lifecycle says which are required)."""
+
+    note: str | None = None
+    unit_id: int | None = None
+    days: int | None = None
+    contacted: bool | None = None
+    result: str | None = None
+    method: str | None = None
+
+
+@dataclass
+class Plan:
+    """What the transition will write: ticket column updates, the main event, extra events and rows."""
+
+    event: dict[str, Any]
+    ticket_updates: dict[str, Any] = field(default_factory=dict)
+    before: list[dict[str, Any]] = field(default_factory=list)  # extra events written before the main one
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (table name, row) inserted after
+
+
+@dataclass
+class Context:
+    conn: Connection
+    ticket: dict[str, Any]  # tickets row plus `category` and `subcategory` names
+    load_facts: Callable[[], TicketFacts]  # read the event log only if a guard or effect asks (one query less)
+    transition: Transition
+    request: Request
+    principal: Principal
+    now: datetime
+    rules: SlaRules
+    calendar: WorkingDays
+
+    @cached_property
+    def facts(self) -> TicketFacts:
+        return self.load_facts()

@@ -1,0 +1,55 @@
+"""Masking of phone and ID numbers for roles that do not need them (个人信息脱敏).
+
+The rule is by role: 话务员 and 管理员 see everything; a 联络员 sees the phone (the unit must call the citizen back,
+which the contact rate measures) but not the ID number; a 分析员 sees neither. Free text (the appeal, the unit's
+reply) is scrubbed too, because citizens dictate numbers into it.
+"""
+
+from __future__ import annotations
+
+import re
+
+SEES_PHONE = frozenset({"operator", "liaison", "admin"})
+SEES_ID_NUMBER = frozenset({"operator", "admin"})
+
+_ID = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9])(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])(0\d{2,3}-?)\d{3,4}(\d{4})(?![0-9])")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """13812345678 → 138****5678; any other number keeps its first 3 and last 4 characters."""
+    if not phone:
+        return phone
+    p = phone.strip()
+    if len(p) <= 7:
+        return "*" * len(p)
+    return p[:3] + "*" * (len(p) - 7) + p[-4:]
+
+
+def mask_id_number(value: str | None) -> str | None:
+    """430302199001011234 → 430302********1234 (region code and last 4 kept)."""
+    if not value:
+        return value
+    v = value.strip()
+    return v[:6] + "*" * (len(v) - 10) + v[-4:] if len(v) > 10 else "*" * len(v)
+
+
+def scrub_text(text: str | None, role: str) -> str | None:
+    """Mask numbers inside free text according to `role`."""
+    if not text:
+        return text
+    if role not in SEES_ID_NUMBER:
+        text = _ID.sub(lambda m: m.group(1) + "********" + m.group(2), text)
+    if role not in SEES_PHONE:
+        text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+        text = _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    return text
+
+
+def phone_for(role: str, phone: str | None) -> str | None:
+    return phone if role in SEES_PHONE else mask_phone(phone)
+
+
+def id_number_for(role: str, value: str | None) -> str | None:
+    return value if role in SEES_ID_NUMBER else mask_id_number(value)
