@@ -138,6 +138,8 @@ def _predicate(t: ibis.Table, spec: dict, start: datetime, end: datetime):
                     preds.append(c > v)
                 elif op == "ge":
                     preds.append(c >= v)
+                elif op == "is_null":
+                    preds.append(c.isnull() if v else c.notnull())
                 elif op == "null_or_ge":
                     preds.append(c.isnull() | (c >= v))
                 else:

@@ -226,6 +226,12 @@ class ReportBuilder:
         for metric, text in checks:
             if e.value(metric, month).num == 0:
                 self.missing.append(text)
+        no_deadline = e.value("visits_without_deadline", month).num
+        if no_deadline:
+            self.missing.append(f"按时办结率：{no_deadline} 件回访工单没有办理时限记录，按时办结率不可靠")
+        no_unit = e.value("dispatched_without_unit", month).num
+        if no_unit:
+            self.missing.append(f"承办单位：{no_unit} 件派发工单没有承办单位，未计入各单位统计")
         if e.value("calls", previous_month(month)).num == 0 and e.value("accepted", previous_month(month)).num == 0:
             self.missing.append(f"环比：没有上月（{previous_month(month)}）数据")
 

@@ -95,3 +95,25 @@ def test_month_scoped_engine_agrees_and_refuses_other_months(tiny_con, engine):
         assert scoped.value(name, "2022-09") == engine.value(name, "2022-09"), name
     with pytest.raises(MetricError, match="2022-09, 2022-10"):
         scoped.value("accepted", "2022-08")
+
+
+def test_data_gap_metrics(engine):
+    # every October-visited dispatched ticket of the tiny store has a deadline and a unit
+    assert engine.value("visits_without_deadline", M).num == 0
+    assert engine.value("dispatched_without_unit", M).num == 0
+
+
+def test_data_gap_metrics_count_the_gaps(tiny_store, tmp_path):
+    import shutil
+    import sqlite3
+
+    import ibis
+
+    copy = tmp_path / "gaps.sqlite"
+    shutil.copy(tiny_store, copy)
+    with sqlite3.connect(copy) as c:
+        c.execute("UPDATE ticket_events SET due_at = NULL WHERE ticket_id = 2")   # visited in October
+        c.execute("UPDATE tickets SET unit_id = NULL WHERE id = 7")               # dispatched in October
+    e = MetricEngine(ibis.sqlite.connect(str(copy)))
+    assert e.value("visits_without_deadline", M).num == 1
+    assert e.value("dispatched_without_unit", M).num == 1
