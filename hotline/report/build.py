@@ -259,6 +259,24 @@ class ReportBuilder:
                                          indicators={**indicators, **rates}))
         return rows
 
+    def unit_lists(self, month: str) -> M.UnitLists | None:
+        """红榜/黑榜 under the built-in unit scheme."""
+        from hotline.scoring.engine import ScoringError, rank, red_black
+        from hotline.scoring.inputs import known_inputs, unit_inputs
+        from hotline.scoring.scheme import builtin_scheme
+
+        scheme = builtin_scheme("unit_monthly", known_inputs("unit"))
+        try:
+            ranked = rank(scheme, unit_inputs(self.engine, month, int(scheme.ranking.get("min_volume", 0))))
+        except ScoringError as exc:
+            self.missing.append(f"承办单位红黑榜：{exc}")
+            return None
+        red, black = red_black(ranked, int(scheme.ranking.get("list_size", 5)))
+        if not red:
+            return None
+        return M.UnitLists(scheme=scheme.name, red=[M.ScoredUnit(unit=s.subject, score=s.total) for s in red],
+                           black=[M.ScoredUnit(unit=s.subject, score=s.total) for s in black])
+
     # ---- the whole report -------------------------------------------------------------------------------
     def build(self, month: str, overrides: dict | None = None) -> M.Report:
         month_bounds(month)  # validates the format
@@ -277,6 +295,7 @@ class ReportBuilder:
         handling = self.handling(month, annex1)
         annex3, period = self.annex3(month)
         annex2 = self.annex2(month)
+        unit_lists = self.unit_lists(month)
         seed = load_yaml("seed_records.yaml")
         report = M.Report(
             city="湘潭市", month=month,
@@ -287,7 +306,7 @@ class ReportBuilder:
             leader_days=M.Narrative(title="领导接听日工作情况", paragraphs=[]),
             difficulties=M.Narrative(title="存在的困难", paragraphs=[]),
             requirements=M.Narrative(title="下一步工作要求", paragraphs=[]),
-            annex1=annex1, annex2=annex2, annex3=annex3, annex3_period=period,
+            annex1=annex1, annex2=annex2, unit_lists=unit_lists, annex3=annex3, annex3_period=period,
             issuing_office=seed["issuing_office"], issued_on=_issue_date(month), missing=self.missing)
         draft_narratives(self, report, overrides or {})
         return report

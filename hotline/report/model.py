@@ -174,6 +174,19 @@ class CountyScoreRow(BaseModel):
     indicators: dict[str, float | None]
 
 
+class ScoredUnit(BaseModel):
+    unit: str
+    score: float
+
+
+class UnitLists(BaseModel):
+    """红榜/黑榜 of the handling units under the built-in unit scheme (not part of the seed; docs/scoring.md)."""
+
+    scheme: str
+    red: list[ScoredUnit]
+    black: list[ScoredUnit]
+
+
 class Report(BaseModel):
     city: str
     month: str
@@ -188,6 +201,7 @@ class Report(BaseModel):
     requirements: Narrative
     annex1: Annex1
     annex2: list[CountyScoreRow] | None = None
+    unit_lists: UnitLists | None = None
     annex3: list[SpotCheckRow]
     annex3_period: str
     issuing_office: str

@@ -200,3 +200,11 @@ def test_annex2_county_ranking_in_report(report):
     assert [(r.parts["dispatch"], r.parts["assessment_rates"], r.parts["test_calls"]) for r in report.annex2] == [
         (9.89, 56.74, 25.95), (9.61, 55.22, 25.88), (10.00, 56.27, 19.35)]
     assert report.missing == []
+
+
+def test_unit_red_black_lists(report):
+    lists = report.unit_lists
+    assert len(lists.red) == len(lists.black) == 5
+    assert lists.red[0].score >= lists.red[-1].score > lists.black[-1].score >= lists.black[0].score
+    # 市税务局: 3 of 12 late (75.00% → 0 points under "rate − 75"), 66.67% satisfied → the lowest score
+    assert lists.black[0].unit == "市税务局"
