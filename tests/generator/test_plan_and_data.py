@@ -74,15 +74,18 @@ def test_ticket_numbers_and_masking(db):
 
 def test_events_are_consistent(db):
     # every visited dispatched city ticket was dispatched, signed and completed before its visit
+    # (aggregated joins, not correlated NOT EXISTS: SQLite would walk the (kind, at) index once per visit)
     bad = db.execute("""
         SELECT COUNT(*) FROM return_visits v JOIN tickets t ON t.id = v.ticket_id
-        WHERE t.resolution = 'dispatched' AND NOT EXISTS (
-          SELECT 1 FROM ticket_events c WHERE c.ticket_id = t.id AND c.kind = 'complete' AND c.at <= v.visited_at)
+        LEFT JOIN (SELECT ticket_id, MIN(at) AS done FROM ticket_events WHERE kind = 'complete' GROUP BY ticket_id) c
+          ON c.ticket_id = t.id
+        WHERE t.resolution = 'dispatched' AND (c.done IS NULL OR c.done > v.visited_at)
     """).fetchone()[0]
     assert bad == 0
     unsigned = db.execute("""
-        SELECT COUNT(*) FROM tickets t WHERE t.resolution = 'dispatched'
-        AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'sign')""").fetchone()[0]
+        SELECT COUNT(*) FROM tickets t
+        LEFT JOIN (SELECT DISTINCT ticket_id FROM ticket_events WHERE kind = 'sign') s ON s.ticket_id = t.id
+        WHERE t.resolution = 'dispatched' AND s.ticket_id IS NULL""").fetchone()[0]
     assert unsigned == 0
     # acceptance precedes every other event of the ticket
     early = db.execute("""
