@@ -93,6 +93,12 @@ def postgres_database(name: str):
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
+@pytest.fixture(scope="session")
+def postgres_database_factory():
+    """`postgres_database` for conftests below this one (they cannot import this module)."""
+    return postgres_database
+
+
 @pytest.fixture(scope="session", params=["sqlite", "duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def tiny_con(request, tiny_store, tmp_path_factory):
     """The same tiny data on each engine: one test body, every backend."""

@@ -19,22 +19,14 @@ from hotline.service.store import service_engine
 from api_helpers import UNIT_A, UNIT_B
 
 
-def _root_helper(config, name):
-    for plugin in config.pluginmanager.get_plugins():
-        f = getattr(plugin, name, None)
-        if callable(f):
-            return f
-    raise LookupError(name)
-
-
 @pytest.fixture(scope="session")
 def api_template(tmp_path_factory):
     return sqlite_template(tmp_path_factory.mktemp("api_template"))
 
 
 @pytest.fixture(scope="session")
-def api_pg_url(request):
-    url = _root_helper(request.config, "postgres_database")(f"hotline_api_test_{os.getpid()}")  # one per session
+def api_pg_url(postgres_database_factory):
+    url = postgres_database_factory(f"hotline_api_test_{os.getpid()}")  # one per session
     prepare_postgres(url)
     yield url
     drop_postgres(url)

@@ -14,24 +14,16 @@ from hotline.service.store import service_engine
 from hotline.service.workflow import WorkOrderService
 
 
-def _root_helper(config, name):
-    for plugin in config.pluginmanager.get_plugins():
-        f = getattr(plugin, name, None)
-        if callable(f):
-            return f
-    raise LookupError(name)
-
-
 @pytest.fixture(scope="session")
 def template(tmp_path_factory):
     return sqlite_template(tmp_path_factory.mktemp("service_template"))
 
 
 @pytest.fixture(scope="session")
-def pg_url(request):
+def pg_url(postgres_database_factory):
     # one database per test session, named after the process: two suites running at once (two engineers,
     # or CI beside a developer) must not drop each other's database
-    url = _root_helper(request.config, "postgres_database")(f"hotline_service_test_{os.getpid()}")
+    url = postgres_database_factory(f"hotline_service_test_{os.getpid()}")
     prepare_postgres(url)
     yield url
     drop_postgres(url)
