@@ -50,9 +50,9 @@ def event_facts(con: ibis.BaseBackend, keep: ibis.Table | None = None) -> ibis.T
     )
 
 
-def ticket_facts(con: ibis.BaseBackend, window: tuple | None = None) -> ibis.Table:
+def ticket_facts(con: ibis.BaseBackend, keep: ibis.Table | None = None) -> ibis.Table:
+    """One row per ticket (all of them, or the ids in `keep`) with taxonomy, unit and event-derived facts."""
     t = con.table("tickets")
-    keep = relevant_tickets(con, *window) if window else None
     if keep is not None:
         t = t.filter(t.id.isin(keep.keep_id))
     sub = con.table("subcategories").select(
@@ -115,7 +115,10 @@ class Sources:
     def __init__(self, con: ibis.BaseBackend, materialise_tables: bool = True, window: tuple | None = None):
         self.con = con
         self.window = window
-        tickets = ticket_facts(con, window)
+        keep = relevant_tickets(con, *window) if window else None
+        if keep is not None and materialise_tables:  # used twice (tickets and their events): compute it once
+            keep = materialise(con, keep, "keep", ("keep_id",))
+        tickets = ticket_facts(con, keep)
         if materialise_tables:
             tickets = materialise(con, tickets, "ticket_facts", ("ticket_id",))
         visits_raw = con.table("return_visits")
@@ -123,8 +126,7 @@ class Sources:
             visit_id=visits_raw.id, visited_at=visits_raw.visited_at, method=visits_raw.method,
             result=visits_raw.result, **{c: tickets[c] for c in tickets.columns})
         if materialise_tables:
-            # dispatched visits are a small share of all evaluations: an index on the filter columns pays off
-            visits = materialise(con, visits, "visit_facts", ("resolution,visited_at",))
+            visits = materialise(con, visits, "visit_facts")
         calls = con.table("calls")
         if window:
             calls = calls.filter(calls.called_at >= window[0], calls.called_at < window[1])
