@@ -13,7 +13,7 @@ import typer
 
 from hotline.store.db import DEFAULT_URL, StoreError
 
-app = typer.Typer(help="12345 政务服务便民热线：数据生成、运行分析报告。", no_args_is_help=True, add_completion=False)
+app = typer.Typer(help="12345 政务服务便民热线：演示数据、运行分析报告、考核排名、导入导出与工单服务。", no_args_is_help=True, add_completion=False)
 state = {"db": os.environ.get("HOTLINE_DB", DEFAULT_URL)}
 
 
