@@ -93,12 +93,6 @@ def postgres_database(name: str):
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
-@pytest.fixture(scope="session")
-def postgres_database_factory():
-    """`postgres_database` for conftests below this one (they cannot import this module)."""
-    return postgres_database
-
-
 @pytest.fixture(scope="session", params=["sqlite", "duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def tiny_con(request, tiny_store, tmp_path_factory):
     """The same tiny data on each engine: one test body, every backend."""
@@ -128,3 +122,41 @@ def seed_store(tmp_path_factory) -> Path:
     write_dataset(engine, build_dataset().tables)
     engine.dispose()
     return path
+
+
+# ---- stores of the work-order service (tests/service and tests/api) ----------------------------------------
+@pytest.fixture(scope="session")
+def service_template(tmp_path_factory):
+    from hotline.service.devstore import sqlite_template
+
+    return sqlite_template(tmp_path_factory.mktemp("service_template"))
+
+
+@pytest.fixture(scope="session")
+def service_pg_url():
+    # one database per test session, named after the process: two suites running at once (two engineers,
+    # or CI beside a developer) must not drop each other's database
+    import os
+
+    from hotline.service.devstore import drop_postgres, prepare_postgres
+
+    url = postgres_database(f"hotline_service_test_{os.getpid()}")
+    prepare_postgres(url)
+    yield url
+    drop_postgres(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, service_template, tmp_path):
+    """A fresh service store per test: a copy of the SQLite template, or the session's PostgreSQL reset."""
+    from hotline.service.devstore import clone_sqlite, reset
+    from hotline.service.store import service_engine
+
+    if request.param == "sqlite":
+        return clone_sqlite(service_template, tmp_path / "store.sqlite")
+    url = request.getfixturevalue("service_pg_url")
+    engine = service_engine(url, upgrade=False)
+    reset(engine)
+    engine.dispose()
+    return url
+

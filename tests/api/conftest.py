@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,34 +11,10 @@ from fastapi.testclient import TestClient
 from hotline.api.app import create_app
 from hotline.api.settings import ApiSettings
 from hotline.service.clock import SteppingClock
-from hotline.service.devstore import clone_sqlite, drop_postgres, make_user, prepare_postgres, reset, sqlite_template
+from hotline.service.devstore import make_user
 from hotline.service.store import service_engine
 
 from api_helpers import UNIT_A, UNIT_B
-
-
-@pytest.fixture(scope="session")
-def api_template(tmp_path_factory):
-    return sqlite_template(tmp_path_factory.mktemp("api_template"))
-
-
-@pytest.fixture(scope="session")
-def api_pg_url(postgres_database_factory):
-    url = postgres_database_factory(f"hotline_api_test_{os.getpid()}")  # one per session
-    prepare_postgres(url)
-    yield url
-    drop_postgres(url)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def api_store(request, api_template, tmp_path):
-    if request.param == "sqlite":
-        return clone_sqlite(api_template, tmp_path / "api.sqlite")
-    url = request.getfixturevalue("api_pg_url")
-    engine = service_engine(url, upgrade=False)
-    reset(engine)
-    engine.dispose()
-    return url
 
 
 @dataclass
@@ -71,7 +45,8 @@ class Api:
 
 
 @pytest.fixture
-def api(api_store):
+def api(store_url):
+    api_store = store_url
     clock = SteppingClock(datetime(2022, 9, 30, 9, 0))
     engine = service_engine(api_store, upgrade=False)
     tokens = {}
