@@ -66,6 +66,12 @@ def tiny_tables() -> dict[str, list[dict]]:
 
 
 @pytest.fixture(scope="session")
+def tiny_dataset():
+    """`tiny_tables` itself, for tests that extend the tiny data (a fresh copy per call)."""
+    return tiny_tables
+
+
+@pytest.fixture(scope="session")
 def tiny_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("tiny") / "tiny.sqlite"
     engine = open_engine(f"sqlite:///{path}", create=True)

@@ -189,7 +189,7 @@ def export_parquet(out: Annotated[Path, typer.Option(help="输出目录")] = Pat
         n = export_tables(con, out)
     except (StoreError, UserError) as exc:
         fail(str(exc))
-    typer.echo(f"已导出 {n} 张表到 {out}")
+    typer.echo(f"已导出 {n} 张表到 {out}，并写入派生事实表 ticket_facts、visit_facts（供 DuckDB 引擎直接读取）")
 
 
 @app.command("import")

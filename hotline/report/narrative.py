@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import ibis
+import pandas as pd
+
 from hotline.domain.calendar import load_default_calendar
 from hotline.metrics.engine import month_bounds, previous_month
 from hotline.report import model as M
@@ -32,11 +35,18 @@ _LATE_CACHE: dict = {}
 
 
 def _late_returns(con, start, end) -> list[dict]:
+    """Pairs each return of [start, end) with the returning unit's latest signing before it (looked for in
+    the 60 days before the window): only the returned tickets' signings are fetched, not the window's."""
     cal = load_default_calendar()
     ev = con.table("ticket_events")
     units = con.table("units").select(unit_id="id", unit="name")
-    rows = (ev.filter(ev.kind.isin(["sign", "return"]), ev.at >= start - timedelta(days=60), ev.at < end)
-            .left_join(units, "unit_id").select("ticket_id", "kind", "at", "unit").order_by(["ticket_id", "at"]).execute())
+    returns = (ev.filter(ev.kind == "return", ev.at >= start, ev.at < end)
+               .select("id", "ticket_id", "kind", "at", "unit_id").execute())
+    ids = ibis.memtable({"rid": sorted(set(returns.ticket_id.tolist()))}, schema={"rid": "int64"})
+    signs = (ev.filter(ev.kind == "sign", ev.at >= start - timedelta(days=60), ev.at < end)
+             .semi_join(ids, ev.ticket_id == ids.rid).select("id", "ticket_id", "kind", "at", "unit_id").execute())
+    rows = pd.concat([returns, signs]).merge(units.execute(), on="unit_id", how="left")
+    rows = rows.sort_values(["ticket_id", "at", "id"], kind="stable")
     out, signed = [], {}
     for r in rows.itertuples():
         if r.kind == "sign":

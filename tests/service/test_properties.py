@@ -83,7 +83,7 @@ def oracle(engine, month: str) -> dict[str, tuple[int, int | None]]:
         ts = {r["id"]: dict(r) for r in c.execute(select(tickets)).mappings()}
         evs = c.execute(select(ticket_events).order_by(ticket_events.c.id)).mappings().all()
         visits = c.execute(select(return_visits)).mappings().all()
-    f = {tid: {"due": None, "feedback": None, "complete": None, "contact": False} for tid in ts}
+    f = {tid: {"due": None, "feedback": None, "complete": None, "contact": False, "late": False} for tid in ts}
     for e in evs:
         x = f[e["ticket_id"]]
         if e["due_at"] is not None:
@@ -91,8 +91,10 @@ def oracle(engine, month: str) -> dict[str, tuple[int, int | None]]:
         for kind in ("feedback", "complete"):
             if e["kind"] == kind and (x[kind] is None or e["at"] < x[kind]):
                 x[kind] = e["at"]
+        # 超时办结: a completion after the deadline in force when it happened (a reopen sets a later one)
+        x["late"] |= e["kind"] == "complete" and x["due"] is not None and e["at"] > x["due"]
         x["contact"] |= e["kind"] == "contact"
-    late = {t: bool(x["complete"] and x["due"] and x["complete"] > x["due"]) for t, x in f.items()}
+    late = {t: x["late"] for t, x in f.items()}
     city = {t for t, r in ts.items() if r["platform"] == "city"}
     accepted = [t for t in city if start <= ts[t]["accepted_at"] < end]
     vis = [v for v in visits if v["ticket_id"] in city and ts[v["ticket_id"]]["resolution"] == "dispatched"
