@@ -57,6 +57,12 @@ def persisted_window(con: ibis.BaseBackend, facts: ibis.Table, start, end, mater
     return in_window.union(older, distinct=False)
 
 
+def has_reopen(con: ibis.BaseBackend) -> bool:
+    """Whether any ticket was ever reopened (one indexed lookup; on Parquet a scan of one column)."""
+    ev = con.table("ticket_events")
+    return bool(con.execute(ev.filter(ev.kind == "reopen").limit(1).count()))
+
+
 def event_facts(con: ibis.BaseBackend, keep: ibis.Table | None = None) -> ibis.Table:
     """One row per ticket with events: what its event log says (deadline, first dispatch/sign/feedback/completion,
     contact, hops, returns, reminders, visit) and the two derived flags the metrics read.
@@ -68,14 +74,18 @@ def event_facts(con: ibis.BaseBackend, keep: ibis.Table | None = None) -> ibis.T
     ev = con.table("ticket_events")
     if keep is not None:
         ev = ev.filter(ev.ticket_id.isin(keep.keep_id))
-    reopened = ev.filter(ev.kind == "reopen").group_by(reopen_ticket=ev.ticket_id).aggregate(
-        first_reopen_at=ev.at.min())
-    e = ev.left_join(reopened, ev.ticket_id == reopened.reopen_ticket).select(
-        ev.ticket_id, ev.kind, ev.at, ev.due_at, reopened.first_reopen_at)
+    if has_reopen(con):
+        reopened = ev.filter(ev.kind == "reopen").group_by(reopen_ticket=ev.ticket_id).aggregate(
+            first_reopen_at=ev.at.min())
+        e = ev.left_join(reopened, ev.ticket_id == reopened.reopen_ticket).select(
+            ev.ticket_id, ev.kind, ev.at, ev.due_at, reopened.first_reopen_at)
+        before_reopen = e.first_reopen_at.isnull() | (e.at < e.first_reopen_at)
+    else:  # no ticket was ever reopened: every due_at is "before the first reopen" (and the join is skipped)
+        e, before_reopen = ev, ibis.literal(True)
     complete = e.kind == "complete"
     agg = e.group_by("ticket_id").aggregate(
         due_at=e.due_at.max(),
-        first_due_at=e.due_at.max(where=e.first_reopen_at.isnull() | (e.at < e.first_reopen_at)),
+        first_due_at=e.due_at.max(where=before_reopen),
         dispatched_at=e.at.min(where=e.kind == "dispatch"),
         signed_at=e.at.min(where=e.kind == "sign"),
         feedback_at=e.at.min(where=e.kind == "feedback"),
@@ -210,13 +220,12 @@ class Sources:
         if materialise_tables:
             tickets = materialise(con, tickets, "ticket_facts", ("ticket_id",))
         visits = con.table("return_visits")
+        visits = visit_rows(visits, tickets)
         if window:  # visited in the window, or the ticket accepted in it (its visits may come later)
+            # (filtered after the join: SQLite then looks the visits up by ticket, its fastest plan)
             start, end = window
-            visits = visits.filter(visits.visited_at >= start)
-            visits = visit_rows(visits, tickets)
-            visits = visits.filter((visits.visited_at < end) | ((visits.accepted_at >= start) & (visits.accepted_at < end)))
-        else:
-            visits = visit_rows(visits, tickets)
+            visits = visits.filter(((visits.visited_at >= start) & (visits.visited_at < end))
+                                   | ((visits.accepted_at >= start) & (visits.accepted_at < end)))
         if materialise_tables:
             visits = materialise(con, visits, "visit_facts")
             calls = materialise(con, calls, "calls")
