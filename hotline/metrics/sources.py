@@ -23,6 +23,8 @@ SIGN_WITHIN_SECONDS = 24 * 3600  # 及时签收: signed within 24 hours of dispa
 
 FACTS_TABLE = "ticket_facts"  # ticket rows with their event facts, persisted beside a Parquet export
 VISIT_FACTS_TABLE = "visit_facts"  # each return visit with its ticket's row, persisted beside it
+RETURN_FACTS_TABLE = "return_facts"  # each return with the returning unit's signing before it, persisted beside it
+PERSISTED_TABLES = (FACTS_TABLE, VISIT_FACTS_TABLE, RETURN_FACTS_TABLE)
 VISIT_COLUMNS = ("visit_id", "visited_at", "method", "result")
 TICKET_COLUMNS = ("ticket_no", "platform", "accepted_at", "channel", "appeal_type", "region", "civility",
                   "resolution", "state", "subcategory_id", "unit_id")
@@ -175,10 +177,28 @@ def materialise(con: ibis.BaseBackend, expr: ibis.Table, prefix: str, index: tup
     return con.create_table(name, expr, temp=True)
 
 
-def persisted_facts(con: ibis.BaseBackend) -> tuple[ibis.Table, ibis.Table] | None:
-    """The persisted ticket and visit facts, when the backend holds both (see hotline/metrics/persist.py)."""
+def return_facts(con: ibis.BaseBackend, start=None, end=None) -> ibis.Table:
+    """Each `return` event (of [start, end), or all) with the returning unit's latest `sign` of the ticket at or
+    before it (`signed_at`, empty if it never signed): what the 2-working-day return rule (退单时限) is judged
+    on. Only the returned tickets' signings are read."""
+    ev = con.table("ticket_events")
+    r = ev.filter(ev.kind == "return")
+    if start is not None:
+        r = r.filter(r.at >= start, r.at < end)
+    s = ev.filter(ev.kind == "sign", ev.ticket_id.isin(r.ticket_id))
+    if end is not None:
+        s = s.filter(s.at < end)
+    s = s.select(s_ticket=s.ticket_id, s_unit=s.unit_id, s_at=s.at)
+    j = r.left_join(s, (r.ticket_id == s.s_ticket) & (r.unit_id == s.s_unit) & (s.s_at <= r.at))
+    return j.group_by(return_id=r.id, ticket_id=r.ticket_id, unit_id=r.unit_id, returned_at=r.at).aggregate(
+        signed_at=j.s_at.max())
+
+
+def persisted_facts(con: ibis.BaseBackend) -> dict[str, ibis.Table] | None:
+    """The persisted facts (ticket, visit and return facts), when the backend holds them all
+    (see hotline/metrics/persist.py)."""
     try:
-        return con.table(FACTS_TABLE), con.table(VISIT_FACTS_TABLE)
+        return {name: con.table(name) for name in PERSISTED_TABLES}
     except TableNotFound:
         return None
 
@@ -198,13 +218,13 @@ class Sources:
     def __init__(self, con: ibis.BaseBackend, materialise_tables: bool = True, window: tuple | None = None):
         self.con = con
         self.window = window
-        persisted = persisted_facts(con)
+        persisted = self.persisted = persisted_facts(con)
         self.persisted_facts = persisted is not None
         calls = con.table("calls")
         if window:
             calls = calls.filter(calls.called_at >= window[0], calls.called_at < window[1])
         if persisted is not None:
-            facts, visit_facts = persisted
+            facts, visit_facts = persisted[FACTS_TABLE], persisted[VISIT_FACTS_TABLE]
             rows = persisted_window(con, facts, *window, materialise_tables) if window else facts
             if window:  # visits are counted by visit time or by their ticket's acceptance time (口径)
                 v, (start, end) = visit_facts, window
@@ -233,3 +253,10 @@ class Sources:
 
     def __getitem__(self, name: str) -> ibis.Table:
         return self.tables[name]
+
+    def returns(self, start, end) -> ibis.Table:
+        """`return_facts` for the returns of [start, end): read from the persisted facts, or derived."""
+        if self.persisted is not None:
+            rf = self.persisted[RETURN_FACTS_TABLE]
+            return rf.filter(rf.returned_at >= start, rf.returned_at < end)
+        return return_facts(self.con, start, end)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-import ibis
-import pandas as pd
+from ibis import _
 
 from hotline.domain.calendar import load_default_calendar
 from hotline.metrics.engine import month_bounds, previous_month
@@ -23,38 +22,29 @@ SECTIONS = ("typical_cases", "difficult_cases", "leader_days", "difficulties", "
 COUNTY_NAMES = {"xiangtan_county": "湘潭县", "xiangxiang": "湘乡市", "shaoshan": "韶山市"}
 
 
-def late_returns(con, start, end) -> list[dict]:
+def late_returns(sources, start, end) -> list[dict]:
     """Returns made more than RETURN_WINDOW_DAYS working days after the returning unit signed (cached per window)."""
-    key = (id(con), start, end)
+    key = (id(sources), start, end)
     if key not in _LATE_CACHE:
-        _LATE_CACHE[key] = _late_returns(con, start, end)
+        _LATE_CACHE[key] = _late_returns(sources, start, end)
     return _LATE_CACHE[key]
 
 
 _LATE_CACHE: dict = {}
 
 
-def _late_returns(con, start, end) -> list[dict]:
-    """Pairs each return of [start, end) with the returning unit's latest signing before it (looked for in
-    the 60 days before the window): only the returned tickets' signings are fetched, not the window's."""
+def _late_returns(sources, start, end) -> list[dict]:
+    """Each return of [start, end) judged against the returning unit's signing before it (`return_facts`), on
+    the working-day calendar."""
     cal = load_default_calendar()
-    ev = con.table("ticket_events")
-    units = con.table("units").select(unit_id="id", unit="name")
-    returns = (ev.filter(ev.kind == "return", ev.at >= start, ev.at < end)
-               .select("id", "ticket_id", "kind", "at", "unit_id").execute())
-    ids = ibis.memtable({"rid": sorted(set(returns.ticket_id.tolist()))}, schema={"rid": "int64"})
-    signs = (ev.filter(ev.kind == "sign", ev.at >= start - timedelta(days=60), ev.at < end)
-             .semi_join(ids, ev.ticket_id == ids.rid).select("id", "ticket_id", "kind", "at", "unit_id").execute())
-    rows = pd.concat([returns, signs]).merge(units.execute(), on="unit_id", how="left")
-    rows = rows.sort_values(["ticket_id", "at", "id"], kind="stable")
-    out, signed = [], {}
+    units = sources.con.table("units").select(unit_id="id", unit="name")
+    rows = (sources.returns(start, end).filter(_.signed_at.notnull()).left_join(units, "unit_id")
+            .select("ticket_id", "unit", "signed_at", "returned_at").order_by(["ticket_id", "returned_at"]).execute())
+    out = []
     for r in rows.itertuples():
-        if r.kind == "sign":
-            signed[(r.ticket_id, r.unit)] = r.at
-        elif (r.ticket_id, r.unit) in signed and r.at >= start:
-            days = cal.elapsed(signed[(r.ticket_id, r.unit)].to_pydatetime(), r.at.to_pydatetime())
-            if days > RETURN_WINDOW_DAYS:
-                out.append({"ticket_id": r.ticket_id, "unit": r.unit, "days": days, "at": r.at.to_pydatetime()})
+        days = cal.elapsed(r.signed_at.to_pydatetime(), r.returned_at.to_pydatetime())
+        if days > RETURN_WINDOW_DAYS:
+            out.append({"ticket_id": r.ticket_id, "unit": r.unit, "days": days, "at": r.returned_at.to_pydatetime()})
     return out
 
 
@@ -89,7 +79,7 @@ def difficult(b, report: M.Report, month: str) -> M.Narrative:
     t = b.engine.sources["tickets"]
     window = t.filter(t.platform == "city", t.hops >= 3, t.accepted_at >= start - timedelta(days=31), t.accepted_at < end)
     worst = window.order_by([window.hops.desc(), window.ticket_no]).limit(1).execute()
-    late = late_returns(con, start - timedelta(days=31), end)
+    late = late_returns(b.engine.sources, start - timedelta(days=31), end)
     if len(worst):
         w = worst.iloc[0]
         lates = [x for x in late if x["ticket_id"] == w.ticket_id]
@@ -150,7 +140,7 @@ def difficulties(b, report: M.Report, month: str) -> M.Narrative:
     if n:
         paras.append(f"（一）省考核“抽查回访”工单不满意。今年{report.annex3_period}，我市 {n} 件工单被省 12345 监管平台"
                      f"抽查回访不满意、未联系，致使热线满意率扣分，影响省考核排名。{n} 件工单所涉及的单位及具体情况见附件 3。")
-    late = [x for x in late_returns(b.con, start - timedelta(days=31), end) if x["at"] >= start]
+    late = [x for x in late_returns(b.engine.sources, start - timedelta(days=31), end) if x["at"] >= start]
     late_units = Counter(x["unit"] for x in late)
     overdue_units = [o.unit for o in report.handling.overdue_units]
     quality = []

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from hotline.store.schema import metadata
 
 ROW_GROUP_ROWS = 122_880  # DuckDB's own row-group size
-FACTS_FILES = ("ticket_facts.parquet", "visit_facts.parquet")  # derived: hotline/metrics/persist.py
+FACTS_FILES = ("ticket_facts.parquet", "visit_facts.parquet", "return_facts.parquet")  # derived: hotline/metrics/persist.py
 STAMP_KEY = b"hotline.source_stamp"
 
 
