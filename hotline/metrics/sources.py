@@ -41,19 +41,18 @@ def relevant_tickets(con: ibis.BaseBackend, start, end) -> ibis.Table:
     return t.filter(keep).select(keep_id=t.id)
 
 
-def persisted_window(con: ibis.BaseBackend, facts: ibis.Table, start, end, materialise_older: bool = True) -> ibis.Table:
-    """The same tickets as `relevant_tickets`, read from persisted ticket facts: the window's tickets (a range of
-    the file, which is in acceptance order, so row groups outside it are skipped) plus the few older ones
-    visited in the window or dispatched before its end and still without feedback at its start (materialised
-    once: finding them scans the file's older part)."""
-    rv = con.table("return_visits")
-    visited = rv.filter(rv.visited_at >= start, rv.visited_at < end).ticket_id
+def persisted_window(con: ibis.BaseBackend, facts: ibis.Table, visit_facts: ibis.Table, start, end,
+                     materialise_older: bool = True) -> ibis.Table:
+    """The same tickets as `relevant_tickets`, read from persisted facts: the window's tickets (a range of the
+    file, which is in acceptance order, so row groups outside it are skipped) plus the few older ones visited in
+    the window (found in the visit facts' window, which carry the acceptance time) or dispatched before its end
+    and still without feedback at its start (finding those scans the file's older part)."""
     in_window = facts.filter(facts.accepted_at >= start, facts.accepted_at < end)
+    vf = visit_facts
+    visited_older = vf.filter(vf.visited_at >= start, vf.visited_at < end, vf.accepted_at < start).ticket_id
     still_open = (facts.dispatched_at.notnull() & (facts.dispatched_at < end)
                   & (facts.feedback_at.isnull() | (facts.feedback_at >= start)))
-    older_open = facts.filter(facts.accepted_at < start, still_open)
-    older_visited = facts.filter(facts.accepted_at < start, ~still_open, facts.ticket_id.isin(visited))
-    older = older_open.union(older_visited, distinct=False)
+    older = facts.filter(facts.accepted_at < start, still_open | facts.ticket_id.isin(visited_older))
     if materialise_older:
         older = materialise(con, older, "older")
     return in_window.union(older, distinct=False)
@@ -225,7 +224,9 @@ class Sources:
             calls = calls.filter(calls.called_at >= window[0], calls.called_at < window[1])
         if persisted is not None:
             facts, visit_facts = persisted[FACTS_TABLE], persisted[VISIT_FACTS_TABLE]
-            rows = persisted_window(con, facts, *window, materialise_tables) if window else facts
+            # the older part is left as a view: month-filtered queries prune it statically (their acceptance
+            # range excludes it), so only the overdue snapshot and the narratives pay its scan
+            rows = persisted_window(con, facts, visit_facts, *window, materialise_older=False) if window else facts
             if window:  # visits are counted by visit time or by their ticket's acceptance time (口径)
                 v, (start, end) = visit_facts, window
                 visit_facts = v.filter(v.visited_at >= start,  # implied by both; lets the scan skip older row groups
