@@ -76,6 +76,7 @@ def _cached(fn: Callable, cache: dict) -> Callable:
         if hit[1] is not None:
             raise hit[1]
         return hit[0]
+    parse.cache = cache  # raw → (result, exception): read by the column-at-a-time path (hotline.ingest.fast)
     return parse
 
 
@@ -130,6 +131,7 @@ def parser_for(f: Field, mapping: Mapping, refs: Refs, counts: dict) -> Callable
             spelling = unit_spelling(raw)
             uses[spelling] = uses.get(spelling, 0) + 1
             return value
+        unit.resolve, unit.uses = cached, uses  # resolving without counting, and the counts (hotline.ingest.fast)
         return unit
     if t == "subcategory":
         return _cached(refs.subcategory, {})
@@ -208,3 +210,18 @@ def is_blank(cells: list) -> bool:
         if c is not None and c != "" and not (c.__class__ is str and not c.strip()):
             return False
     return True
+
+
+def blank_test(used: list[int]) -> Callable[[list], bool]:
+    """`is_blank` of the cells in columns `used` (those a mapping reads), without building a list per row.
+
+    A row whose every cell is blank has its used cells blank too, so this alone decides a blank row."""
+    def blank(cells: list) -> bool:
+        n = len(cells)
+        for c in used:
+            if c < n:
+                v = cells[c]
+                if v is not None and v != "" and not (v.__class__ is str and not v.strip()):
+                    return False
+        return True
+    return blank

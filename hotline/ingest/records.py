@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotline.domain.calendar import CalendarNotConfigured, load_default_calendar
 from hotline.generator.lifecycle import DEADLINE_DAYS
@@ -76,8 +77,7 @@ def ticket_shape(layout: Layout, mapping: Mapping) -> TicketShape:
     return TicketShape(provided, scope, spec.derive_events and bool({"visited_at", "visit_result"} & has), frozenset(has))
 
 
-@dataclass(slots=True)
-class TicketItem:
+class TicketItem(NamedTuple):
     ticket_no: str
     values: tuple  # TICKET_COLUMNS
     events: list  # EVENT_COLUMNS tuples
@@ -229,35 +229,36 @@ class TicketFinisher:
         return due
 
     def _derive(self, row: Row, resolution: str, unit_id: int | None, appeal: str):
-        rec, scope, T = row.rec, self.shape.scope, self.T
+        rec, scope = row.rec, self.shape.scope
+        D = self.T  # timestamps as stored (T is the field table: its labels name repairs)
         acc = rec["accepted_at"]
         completed, feedback_at = rec.get("completed_at"), rec.get("feedback_at")
         liaison = f"{self.refs.unit_name[unit_id]}联络员" if unit_id is not None else "承办单位联络员"
         ev = []
         state = "accepted"
         if "accept" in scope:
-            ev.append(("accept", T(acc), "话务员", None, None, "accepted", None, None))
+            ev.append(("accept", D(acc), "话务员", None, None, "accepted", None, None))
         dispatched = resolution == "dispatched"
         if not dispatched:
             if "resolve_online" in scope:
-                ev.append(("resolve_online", T(completed or acc), "话务员", None, "accepted", "resolved_online", None, None))
+                ev.append(("resolve_online", D(completed or acc), "话务员", None, "accepted", "resolved_online", None, None))
             state = "resolved_online"
         elif unit_id is not None or rec.get("dispatched_at") is not None:
             at = rec.get("dispatched_at") or acc
             if "dispatch" in scope:
                 due = self._due(row, at, appeal)
-                ev.append(("dispatch", T(at), "派单员", unit_id, state, "dispatched", due if due is None else T(due), None))
+                ev.append(("dispatch", D(at), "派单员", unit_id, state, "dispatched", due if due is None else D(due), None))
             state = "dispatched"
             if rec.get("signed_at") is not None and "sign" in scope:
-                ev.append(("sign", T(rec["signed_at"]), liaison, unit_id, state, "signed", None, None))
+                ev.append(("sign", D(rec["signed_at"]), liaison, unit_id, state, "signed", None, None))
                 state = "signed"
             if (rec.get("contacted") or rec.get("contacted_at")) and "contact" in scope:
                 when = rec.get("contacted_at") or feedback_at or completed or at
-                ev.append(("contact", T(when), liaison, unit_id, None, None, None, "已联系诉求人"))
+                ev.append(("contact", D(when), liaison, unit_id, None, None, None, "已联系诉求人"))
             if (feedback_at or completed) and "feedback" in scope:
-                ev.append(("feedback", T(feedback_at or completed), liaison, unit_id, state, state, None, rec.get("feedback")))
+                ev.append(("feedback", D(feedback_at or completed), liaison, unit_id, state, state, None, rec.get("feedback")))
             if completed is not None and "complete" in scope:
-                ev.append(("complete", T(completed), liaison, unit_id, state, "completed", None, None))
+                ev.append(("complete", D(completed), liaison, unit_id, state, "completed", None, None))
                 state = "completed"
         visits = []
         result, visited_at = rec.get("visit_result"), rec.get("visited_at")
@@ -271,9 +272,9 @@ class TicketFinisher:
             if result is None:
                 result = "unrated"
                 row.repair(T["visit_result"], None, "回访结果为空，按未评价计")
-            visits.append((T(visited_at), rec.get("visit_method", self.default_method), result, rec.get("visit_note")))
+            visits.append((D(visited_at), rec.get("visit_method", self.default_method), result, rec.get("visit_note")))
             if dispatched and "visit" in scope:
-                ev.append(("visit", T(visited_at), "回访员", unit_id, state, "visited", None, None))
+                ev.append(("visit", D(visited_at), "回访员", unit_id, state, "visited", None, None))
                 state = "visited"
         return ev, visits, state
 

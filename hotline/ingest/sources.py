@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -235,18 +236,19 @@ def _csv(path: Path, encoding: str | None) -> Source:
     size = path.stat().st_size
 
     def open_sheet(_name: str) -> RawSheet:
-        raw = path.open("rb")
+        raw = path.open("rb", buffering=1 << 20)  # 1 MB reads: a third of the reading time goes to system calls with 8 KB
         text = io.TextIOWrapper(raw, encoding=codec, newline="")
 
         def rows() -> Iterator[tuple[int, list]]:
-            n = 0
+            numbers = itertools.count(1)  # zip takes the next number before the reader fails: the last row read is 2 back
             try:
-                for n, row in enumerate(csv.reader(text, delimiter=delimiter), start=1):
-                    yield n, row
+                yield from zip(numbers, csv.reader(text, delimiter=delimiter))
             except UnicodeDecodeError:
+                n = next(numbers) - 2
                 raise SourceError(f"第 {n + 1} 行附近无法按 {label} 解码：文件可能混用了编码，请统一另存为 UTF-8 / "
                                   f"decoding failed near row {n + 1}") from None
             except csv.Error as exc:
+                n = next(numbers) - 2
                 raise SourceError(f"第 {n + 1} 行 CSV 格式错误：{exc} / malformed CSV") from None
             finally:
                 text.close()
