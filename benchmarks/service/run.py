@@ -6,7 +6,9 @@
     python benchmarks/service/run.py --stores postgres-async-commit   # PostgreSQL without waiting for fsync
 
 The server is the real thing (`hotline.api.app` under uvicorn, one process) on a fresh store, started as a child
-process on 127.0.0.1 only; the clients are asyncio tasks (httpx2) in this process. Each client plays whole ticket
+process on 127.0.0.1 only; the clients are asyncio tasks in this process, each on its own keep-alive connection —
+by default a minimal HTTP/1.1 client (`RawClient`, below), because httpx2 cost as much CPU per request as a third
+of the server and shares its two cores (`--client httpx2` measures with it). Each client plays whole ticket
 lives on its own tickets — the operator accepts and dispatches, the unit's liaison signs, contacts the citizen and
 completes, the operator visits and archives — so every request is a real transaction that writes events, the
 version and the audit log. A "transition" is one POST to /transitions or /visits; ticket creation is counted apart.
@@ -100,6 +102,56 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("server did not start within 60 s")
 
 
+class RawResponse:
+    def __init__(self, status_code: int, body: bytes):
+        self.status_code, self._body = status_code, body
+
+    def json(self):
+        return json.loads(self._body)
+
+
+class RawClient:
+    """HTTP/1.1 over one keep-alive connection, just enough for the benchmark: JSON POST, Content-Length or chunked
+    responses. A load generator should cost little next to the server it measures: per request this spends a
+    tenth of httpx2's CPU, which on a 2-core machine is CPU the server and PostgreSQL get back."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def __aenter__(self):
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        return self
+
+    async def __aexit__(self, *exc):
+        self.writer.close()
+
+    async def post(self, path: str, headers: dict[str, str], json: dict) -> RawResponse:
+        import json as _json
+
+        body = _json.dumps(json, ensure_ascii=False).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Type: application/json\r\n"
+                          f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        raw_head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw_head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+        if "content-length" in fields:
+            data = await self.reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                data += chunk[:-2]
+        else:
+            raise RuntimeError(f"response without a length: {fields}")
+        return RawResponse(status, data)
+
+
 async def client_loop(client, tokens, i: int, stop_at: float, measure_from: float, out: dict) -> None:
     unit = UNITS[i % len(UNITS)]
     op = {"Authorization": f"Bearer {tokens['operator']}"}
@@ -134,15 +186,24 @@ async def client_loop(client, tokens, i: int, stop_at: float, measure_from: floa
                 out["transition_ms"].append(ms)
 
 
-async def drive(port: int, tokens: dict, clients: int, warmup: float, seconds: float) -> dict:
-    import httpx2
-
+async def drive(port: int, tokens: dict, clients: int, warmup: float, seconds: float, kind: str = "raw") -> dict:
     out = {"transition_ms": [], "create_ms": [], "errors": []}
-    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
-        start = time.perf_counter()
-        measure_from, stop_at = start + warmup, start + warmup + seconds
-        await asyncio.gather(*(client_loop(client, tokens, i, stop_at, measure_from, out) for i in range(clients)))
+    if kind == "httpx2":
+        import httpx2
+
+        limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
+            start = time.perf_counter()
+            measure_from, stop_at = start + warmup, start + warmup + seconds
+            await asyncio.gather(*(client_loop(client, tokens, i, stop_at, measure_from, out) for i in range(clients)))
+        return out
+
+    async def one(i: int, start: float) -> None:
+        async with RawClient(port) as client:
+            await client_loop(client, tokens, i, start + warmup + seconds, start + warmup, out)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(i, start) for i in range(clients)))
     return out
 
 
@@ -166,7 +227,7 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def run_one(kind: str, clients: int, warmup: float, seconds: float) -> dict:
+def run_one(kind: str, clients: int, warmup: float, seconds: float, client: str = "raw") -> dict:
     async_commit = kind == "postgres-async-commit"
     with tempfile.TemporaryDirectory(prefix="hotline_bench_") as tmp:
         url = prepare_store("postgres" if async_commit else kind, Path(tmp))
@@ -178,7 +239,7 @@ def run_one(kind: str, clients: int, warmup: float, seconds: float) -> dict:
         try:
             cpu0, own0, wall0 = cpu_seconds(proc.pid), time.process_time(), time.perf_counter()
             busy0 = machine_busy_seconds()
-            out = asyncio.run(drive(port, tokens, clients, warmup, seconds))
+            out = asyncio.run(drive(port, tokens, clients, warmup, seconds, client))
             wall = time.perf_counter() - wall0
             server_cpu = round((cpu_seconds(proc.pid) - cpu0) / wall, 2)
             client_cpu = round((time.process_time() - own0) / wall, 2)
@@ -190,7 +251,7 @@ def run_one(kind: str, clients: int, warmup: float, seconds: float) -> dict:
             except subprocess.TimeoutExpired:
                 proc.kill()
     t = out["transition_ms"]
-    return {"store": kind, "clients": clients, "seconds": seconds, "transitions": len(t),
+    return {"store": kind, "clients": clients, "client": client, "seconds": seconds, "transitions": len(t),
             "transitions_per_s": round(len(t) / seconds, 1), "tickets_created": len(out["create_ms"]),
             "requests_per_s": round((len(t) + len(out["create_ms"])) / seconds, 1),
             "p50_ms": round(pct(t, 50), 1), "p95_ms": round(pct(t, 95), 1), "p99_ms": round(pct(t, 99), 1),
@@ -201,11 +262,11 @@ def run_one(kind: str, clients: int, warmup: float, seconds: float) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| store | clients | transitions/s | p50 ms | p95 ms | p99 ms | max ms | tickets created/s | create p99 ms | errors | cores busy: server / client / whole machine | load avg | target |",
+    lines = ["| store | clients (HTTP client) | transitions/s | p50 ms | p95 ms | p99 ms | max ms | tickets created/s | create p99 ms | errors | cores busy: server / client / whole machine | load avg | target |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         ok = r["transitions_per_s"] >= TARGET_TPS and r["p99_ms"] < TARGET_P99_MS and not r["errors"]
-        lines.append(f"| {r['store']} | {r['clients']} | {r['transitions_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
+        lines.append(f"| {r['store']} | {r['clients']} ({r.get('client', 'httpx2')}) | {r['transitions_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
                      f"{r['p99_ms']} | {r['max_ms']} | {round(r['tickets_created'] / r['seconds'], 1)} | "
                      f"{r['create_p99_ms']} | {r['errors']} | {r['server_cores']} / {r['client_cores']} / {r['machine_busy_cores']} | "
                      f"{r['load_avg_1m']} | {'met' if ok else 'MISSED'} |")
@@ -218,12 +279,14 @@ def main() -> int:
     ap.add_argument("--clients", default="8", help="comma-separated client counts, e.g. 4,8,16")
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--client", default="raw", choices=["raw", "httpx2"],
+                    help="HTTP client of the load generator (raw: minimal keep-alive client, the default)")
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
     results = []
     for kind in args.stores.split(","):
         for n in (int(c) for c in args.clients.split(",")):
-            r = run_one(kind, n, args.warmup, args.seconds)
+            r = run_one(kind, n, args.warmup, args.seconds, args.client)
             print(json.dumps(r, ensure_ascii=False), flush=True)
             results.append(r)
     md = table(results)

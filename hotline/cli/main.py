@@ -48,17 +48,24 @@ def atomic_write(path: Path, data: bytes) -> None:
 @app.command()
 def generate(
     seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同数据）")] = 20221010,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有数据库")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有数据库（保留用户、访问令牌与审计日志）")] = False,
+    reset_users: Annotated[bool, typer.Option("--reset-users", help="覆盖时连同用户、访问令牌与审计日志一并清空")] = False,
 ) -> None:
-    """生成湘潭市 2022 年 9–10 月的演示数据（按 2022 年 10 月分析报告校准）。"""
+    """生成湘潭市 2022 年 9–10 月的演示数据（按 2022 年 10 月分析报告校准）。
+
+    --force 重新生成时保留工单服务的用户、访问令牌与审计日志；若保留用户所属的承办单位在新数据中不存在，则不做任何修改。"""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DatabaseError
+
     from hotline.generator.build import build_dataset
     from hotline.store.db import migrate, open_engine, sqlite_path
-    from hotline.store.load import write_dataset
+    from hotline.store.load import KEPT_ON_REGENERATE, KeptRowsOrphaned, copy_kept, write_dataset
 
     url = state["db"]
     path = sqlite_path(url)
     if path is not None and path.exists() and not force:
         fail(f"数据库已存在：{path}（加 --force 覆盖）/ database exists, use --force")
+    keep = () if reset_users else KEPT_ON_REGENERATE
     started = time.time()
     typer.echo("正在生成工单数据…")
     ds = build_dataset(seed)
@@ -70,19 +77,40 @@ def generate(
         tmp_path = path.with_name(f".{path.name}.building")
         tmp_path.unlink(missing_ok=True)
         target = f"sqlite:///{tmp_path}"
+    kept: dict[str, int] = {}
     try:
         engine = open_engine(target, create=True)
         migrate(engine)
-        write_dataset(engine, ds.tables, progress=lambda t, n: typer.echo(f"  写入 {t}：{n:,} 行"))
+        if path is None and keep:  # PostgreSQL: replaced in place, in one transaction
+            with engine.connect() as conn:
+                present = set(inspect(conn).get_table_names())
+                kept = {t: conn.exec_driver_sql(f'SELECT COUNT(*) FROM "{t}"').scalar() for t in keep if t in present}
+        write_dataset(engine, ds.tables, progress=lambda t, n: typer.echo(f"  写入 {t}：{n:,} 行"), keep=keep)
+        if tmp_path is not None and keep and path.exists():  # SQLite: carry the people over into the new file
+            old = open_engine(url)
+            try:
+                kept = copy_kept(old, engine, ds.tables, keep)
+            except DatabaseError as exc:
+                typer.secho(f"警告 / warning: 旧数据库无法读取，未保留用户 / old database unreadable, users not kept: {exc}",
+                            fg=typer.colors.YELLOW, err=True)
+            finally:
+                old.dispose()
         engine.dispose()
         if tmp_path is not None:
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             os.replace(tmp_path, path)
+    except KeptRowsOrphaned as exc:
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)
+        fail(str(exc))
     except BaseException:
         if tmp_path is not None:
             tmp_path.unlink(missing_ok=True)
         raise
+    if kept:
+        typer.echo(f"  保留用户 {kept.get('users', 0):,} 个、访问令牌 {kept.get('api_tokens', 0):,} 个、审计日志 "
+                   f"{kept.get('audit_log', 0):,} 条 / kept users, API tokens and the audit log")
     typer.echo(f"完成：{url}（{time.time() - started:.1f} 秒）")
 
 

@@ -20,8 +20,15 @@ _INSERT = insert(audit_log)
 
 
 def record(conn: Connection, principal: Principal, action: str, entity: str, entity_id: Any, at: datetime,
-           detail: dict[str, Any] | None = None) -> None:
-    conn.execute(_INSERT, {
+           detail: dict[str, Any] | None = None, *, defer: list | None = None) -> None:
+    """Write the audit row in `conn`'s transaction — or, with `defer`, append the insert to that list as
+    (statement, parameters) for the caller to send with its other writes (`hotline.service.store.batch`: same
+    transaction, one round trip on PostgreSQL)."""
+    item = (_INSERT, {
         "at": at, "user_id": principal.user_id, "actor": principal.username[:64], "action": action[:48],
         "entity": entity[:32], "entity_id": None if entity_id is None else str(entity_id)[:32],
         "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None})
+    if defer is not None:
+        defer.append(item)
+    else:
+        conn.execute(*item)

@@ -21,6 +21,13 @@ from hotline.service.lifecycle import Transition
 from hotline.service.sla import SlaRules
 
 
+def reads_facts(fn: Callable) -> Callable:
+    """Marks a guard or effect that reads `ctx.facts` (the event log): the workflow then reads the log in the
+    same round trip as the ticket. An unmarked one still works — the log is read when first asked for."""
+    fn.reads_facts = True
+    return fn
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is acting: a logged-in user, the command line or the SLA job."""

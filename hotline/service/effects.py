@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hotline.service.context import Context, Plan
+from hotline.service.context import Context, Plan, reads_facts
 from hotline.service.facts import requested_days_note
 
 VISIT_LABELS = {"satisfied": "满意", "fairly_satisfied": "基本满意", "dissatisfied": "不满意", "unrated": "未评价"}
@@ -29,6 +29,7 @@ def set_deadline(ctx: Context, plan: Plan) -> None:
                                             t.get("subcategory"))
 
 
+@reads_facts
 def extend_deadline(ctx: Context, plan: Plan) -> None:
     days = ctx.request.days if ctx.request.days is not None else ctx.facts.requested_days
     base = ctx.facts.due_at or ctx.now
@@ -44,6 +45,7 @@ def _extra(ctx: Context, plan: Plan, kind: str, note: str | None) -> dict:
     return dict(plan.event, kind=kind, to_state=None, due_at=None, note=note)
 
 
+@reads_facts
 def record_contact(ctx: Context, plan: Plan) -> None:
     if ctx.request.contacted and not ctx.facts.contacted_in_assignment:
         plan.before.append(_extra(ctx, plan, "contact", "已联系诉求人"))

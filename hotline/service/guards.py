@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy import bindparam, select
 
-from hotline.service.context import Context
+from hotline.service.context import Context, reads_facts
 from hotline.store.schema import units
 
 
@@ -25,29 +25,35 @@ def unit_exists(ctx: Context) -> str | None:
     return None
 
 
+@reads_facts
 def different_unit(ctx: Context) -> str | None:
     if ctx.request.unit_id is not None and ctx.request.unit_id == ctx.facts.returned_by_unit_id:
         return "不能改派给刚刚退回本单的单位，请选择其他承办单位"
     return None
 
 
+@reads_facts
 def within_return_window(ctx: Context) -> str | None:
     return ctx.rules.return_refusal(ctx.calendar, ctx.facts, ctx.now)
 
 
+@reads_facts
 def before_deadline(ctx: Context) -> str | None:
     return ctx.rules.extension_deadline_refusal(ctx.facts, ctx.now)
 
 
+@reads_facts
 def extension_cap(ctx: Context) -> str | None:
     return ctx.rules.extension_cap_refusal(ctx.facts)
 
 
+@reads_facts
 def extension_days_cap(ctx: Context) -> str | None:
     days = ctx.request.days if ctx.request.days is not None else ctx.facts.requested_days
     return ctx.rules.extension_days_refusal(days)
 
 
+@reads_facts
 def last_visit_dissatisfied(ctx: Context) -> str | None:
     if ctx.facts.last_visit_result != "dissatisfied":
         return "只有回访不满意的工单才能重办"

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, text
+from sqlalchemy import Connection, bindparam, insert, select, text
 
 from hotline.service import audit
 from hotline.service.auth import ROLE_LABELS
 from hotline.service.context import Principal, Request
 from hotline.service.errors import Forbidden, Invalid
 from hotline.service.masking import mask_phone
+from hotline.service.store import batch
 from hotline.store.schema import (
     APPEAL_TYPES,
     CHANNELS,
@@ -36,23 +37,43 @@ OTHER_PLATFORM_SUFFIX = "199"
 
 _PLATFORM = select(platforms.c.code).where(platforms.c.code == bindparam("code"))
 _SUBCATEGORY = select(subcategories.c.id).where(subcategories.c.id == bindparam("sid"))
-_LAST_NO = select(func.max(tickets.c.ticket_no)).where(tickets.c.ticket_no.like(bindparam("pattern")))
+# The day's last number for a platform: a backward range scan of the unique index on ticket_no that stops at the
+# first number with the platform's suffix (a bare LIKE scanned the whole table on every ticket accepted).
+_LAST_NO = (select(tickets.c.ticket_no)
+            .where(tickets.c.ticket_no >= bindparam("lo"), tickets.c.ticket_no <= bindparam("hi"),
+                   tickets.c.ticket_no.like(bindparam("pattern")))
+            .order_by(tickets.c.ticket_no.desc()).limit(1))
 _INSERT_TICKET = insert(tickets).returning(tickets.c.id)
 _INSERT_CONTACT = insert(ticket_contacts)
 _INSERT_EVENT = insert(ticket_events)
 _INSERT_VERSION = insert(ticket_versions)
 
 
-def next_ticket_no(conn: Connection, platform: str, at) -> str:
-    """yymmdd + a 5-digit daily serial + the platform suffix; serialised by the write lock (advisory lock on PG)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(12345)"))
+_NUMBER_LOCK = text("SELECT pg_advisory_xact_lock(12345)")
+
+
+def number_reads(conn: Connection, platform: str, at) -> list:
+    """The statements that read the day's last ticket number for `platform`, behind the PostgreSQL advisory lock
+    that serialises numbering (SQLite: the write lock already does). Sent in one batch, the read runs after the
+    lock is granted, so it sees the number the previous holder committed; its answer is the batch's last."""
     prefix, suffix = f"{at:%y%m%d}", PLATFORM_SUFFIX.get(platform, OTHER_PLATFORM_SUFFIX)
-    last = conn.execute(_LAST_NO, {"pattern": f"{prefix}_____{suffix}"}).scalar()
+    read = (_LAST_NO, {"lo": f"{prefix}00000{suffix}", "hi": f"{prefix}99999{suffix}",
+                       "pattern": f"{prefix}_____{suffix}"})
+    return [(_NUMBER_LOCK, {}), read] if conn.dialect.name == "postgresql" else [read]
+
+
+def number_after(last: str | None, platform: str, at) -> str:
+    """yymmdd + a 5-digit daily serial + the platform suffix, following the day's `last` number."""
+    prefix, suffix = f"{at:%y%m%d}", PLATFORM_SUFFIX.get(platform, OTHER_PLATFORM_SUFFIX)
     serial = int(last[6:11]) + 1 if last else 10001
     if serial > 99999:
         raise Invalid("当日工单编号已用完 / daily ticket numbers exhausted")
     return f"{prefix}{serial:05d}{suffix}"
+
+
+def next_ticket_no(conn: Connection, platform: str, at) -> str:
+    """yymmdd + a 5-digit daily serial + the platform suffix; serialised by the write lock (advisory lock on PG)."""
+    return number_after(batch(conn, number_reads(conn, platform, at))[-1].scalar(), platform, at)
 
 
 def _text(data: dict[str, Any], key: str, label: str, max_len: int, required: bool = True) -> str | None:
@@ -76,7 +97,14 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
     if principal.role not in accept.roles:
         raise Forbidden(f"{ROLE_LABELS.get(principal.role, principal.role)}无权受理工单")
     platform = data.get("platform") or "city"
-    if conn.execute(_PLATFORM, {"code": platform}).first() is None:
+    sub_id = data.get("subcategory_id")
+    now = svc.clock()
+    # One batch: both registry look-ups, and the day's last ticket number behind the numbering lock (held until
+    # commit anyway); the checks below still report in their documented order.
+    sid = sub_id if isinstance(sub_id, int) and 0 < sub_id < 2**31 else 0  # 0: no such row (and fits INTEGER)
+    known = batch(conn, [(_PLATFORM, {"code": platform}), (_SUBCATEGORY, {"sid": sid}),
+                         *number_reads(conn, platform, now)])
+    if known[0].first() is None:
         raise Invalid(f"受理平台不存在：{platform}")
     channel = data.get("channel") or "phone"
     if channel not in CHANNELS:
@@ -84,8 +112,7 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
     appeal_type = data.get("appeal_type")
     if appeal_type not in APPEAL_TYPES:
         raise Invalid(f"诉求类型应为 {'、'.join(APPEAL_TYPES)} 之一")
-    sub_id = data.get("subcategory_id")
-    if not isinstance(sub_id, int) or conn.execute(_SUBCATEGORY, {"sid": sub_id}).first() is None:
+    if not isinstance(sub_id, int) or known[1].first() is None:
         raise Invalid(f"诉求小类不存在（subcategory_id={sub_id}）")
     content = _text(data, "content", "诉求内容", 4000)
     region = _text(data, "region", "诉求发生地", 16, required=False) or "市本级"
@@ -93,25 +120,29 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
     phone = _text(data, "caller_phone", "联系电话", 32, required=False)
     id_number = _text(data, "id_number", "身份证号码", 18, required=False)
 
-    now = svc.clock()
-    row = dict(ticket_no=next_ticket_no(conn, platform, now), platform=platform, accepted_at=now, channel=channel,
+    row = dict(ticket_no=number_after(known[-1].scalar(), platform, now), platform=platform, accepted_at=now,
+               channel=channel,
                appeal_type=appeal_type, subcategory_id=sub_id, region=region, civility=bool(data.get("civility")),
                content=content, caller_name=caller_name, caller_phone=mask_phone(phone)[:16] if phone else None,
                resolution="online" if route == "online" else "dispatched", unit_id=None, state=accept.target)
     ticket_id = conn.execute(_INSERT_TICKET, row).scalar_one()
-    conn.execute(_INSERT_VERSION, {"ticket_id": ticket_id, "version": 0, "updated_at": now})
+    writes = [(_INSERT_VERSION, {"ticket_id": ticket_id, "version": 0, "updated_at": now})]
     if phone or id_number:
-        conn.execute(_INSERT_CONTACT, {"ticket_id": ticket_id, "phone": phone, "id_number": id_number})
-    conn.execute(_INSERT_EVENT, {"ticket_id": ticket_id, "kind": accept.kind, "at": now,
-                                 "actor": principal.username[:64], "unit_id": None, "from_state": None,
-                                 "to_state": accept.target, "due_at": None, "note": None})
+        writes.append((_INSERT_CONTACT, {"ticket_id": ticket_id, "phone": phone, "id_number": id_number}))
+    writes.append((_INSERT_EVENT, {"ticket_id": ticket_id, "kind": accept.kind, "at": now,
+                                   "actor": principal.username[:64], "unit_id": None, "from_state": None,
+                                   "to_state": accept.target, "due_at": None, "note": None}))
     audit.record(conn, principal, "ticket.create", "ticket", ticket_id, now,
                  {"ticket_no": row["ticket_no"], "route": route, "appeal_type": appeal_type,
-                  "subcategory_id": sub_id, "platform": platform})
+                  "subcategory_id": sub_id, "platform": platform}, defer=writes)
     result = {"ticket_id": ticket_id, "ticket_no": row["ticket_no"], "state": accept.target, "version": 0}
+    # the rows above travel with the first batch of the transition that follows, if any (one round trip less)
     if route == "online" and data.get("answer"):
-        result = svc.fire_in(conn, principal, ticket_id, "resolve_online", Request(note=str(data["answer"])))
+        result = svc.fire_in(conn, principal, ticket_id, "resolve_online", Request(note=str(data["answer"])),
+                             prelude=writes)
     elif route == "dispatch" and data.get("unit_id") is not None:
-        result = svc.fire_in(conn, principal, ticket_id, "dispatch", Request(unit_id=data["unit_id"]))
+        result = svc.fire_in(conn, principal, ticket_id, "dispatch", Request(unit_id=data["unit_id"]), prelude=writes)
+    else:
+        batch(conn, writes)
     result["ticket_no"] = row["ticket_no"]
     return result

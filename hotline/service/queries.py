@@ -17,6 +17,7 @@ from hotline.service.context import Principal
 from hotline.service.errors import Invalid, NotFound
 from hotline.service.facts import TicketFacts, derive
 from hotline.service.masking import id_number_for, phone_for, scrub_text
+from hotline.service.store import batch
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import (
     categories,
@@ -121,22 +122,22 @@ _VISITS = (select(return_visits).where(return_visits.c.ticket_id == bindparam("t
 
 
 def detail(svc: WorkOrderService, conn: Connection, principal: Principal, ticket_id: int) -> dict[str, Any]:
-    """One ticket with its history: four prepared queries (ticket, contact, events, visits)."""
-    row = conn.execute(_DETAIL, {"tid": ticket_id}).mappings().first()
-    if row is None:
+    """One ticket with its history: four prepared queries (ticket, contact, events, visits), sent as one batch."""
+    found, evs, visits, contact = (o.rows for o in batch(conn, [
+        (_DETAIL, {"tid": ticket_id}), (_EVENTS, {"tid": ticket_id}), (_VISITS, {"tid": ticket_id}),
+        (_CONTACT, {"tid": ticket_id})]))
+    if not found:
         raise NotFound(f"工单不存在（id={ticket_id}）")
-    row = dict(row)
+    row = found[0]
     svc.check_scope(principal, row)
     role = principal.role
-    evs = conn.execute(_EVENTS, {"tid": ticket_id}).mappings().all()
-    visits = conn.execute(_VISITS, {"tid": ticket_id}).mappings().all()
     facts = derive(evs, visits[-1]["result"] if visits else None)
     out = _summary(svc, principal, row, facts, svc.clock())
-    contact = conn.execute(_CONTACT, {"tid": ticket_id}).mappings().first()
+    contact = contact[0] if contact else None
     out["contact_phone"] = phone_for(role, contact["phone"]) if contact else None
     out["id_number"] = id_number_for(role, contact["id_number"]) if contact else None
     out["events"] = _public_events(svc, role, evs)
-    out["visits"] = [{**dict(v), "note": scrub_text(v["note"], role)} for v in visits]
+    out["visits"] = [{**v, "note": scrub_text(v["note"], role)} for v in visits]
     out["actions"] = [{"action": t.name, "label": t.label} for t in svc.lifecycle.available(row["state"], role)]
     return out
 

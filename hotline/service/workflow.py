@@ -12,7 +12,6 @@ Concurrency, in three layers so that no store and no client mistake loses an upd
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -26,11 +25,11 @@ from hotline.service.clock import Clock, beijing_now
 from hotline.service.context import Context, Plan, Principal, Request
 from hotline.service.effects import EFFECTS
 from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from hotline.service.facts import derive
+from hotline.service.facts import TicketFacts, derive
 from hotline.service.guards import GUARDS
 from hotline.service.lifecycle import Lifecycle, default_lifecycle
 from hotline.service.sla import SlaRules, default_rules
-from hotline.service.store import write_tx
+from hotline.service.store import batch, write_tx
 from hotline.store.schema import (
     VISIT_METHODS,
     VISIT_RESULTS,
@@ -122,15 +121,17 @@ class WorkOrderService:
             raise Forbidden("无权访问其他单位的工单")
 
     def fire_in(self, conn: Connection, principal: Principal, ticket_id: int, action: str, req: Request,
-                expected_version: int | None = None) -> dict[str, Any]:
+                expected_version: int | None = None, *, prelude: list | None = None) -> dict[str, Any]:
+        """Fire `action` inside the caller's transaction. `prelude`: the caller's pending writes, (statement,
+        parameters) pairs sent ahead of the claim in its batch (ticket creation: one round trip less)."""
         lc = self.lifecycle
         tr = lc.transition(action)
         if tr is None:
             raise Invalid(f"未知操作：{action}（可选：{'、'.join(lc.transitions)}）")
         now = self.clock()
-        version = self.claim(conn, ticket_id, now)
-        ticket = self.load_ticket(conn, ticket_id)
-        ticket.pop("_version")
+        with_visit = "last_visit_dissatisfied" in tr.guards
+        version, ticket, facts = self.claim_and_load(conn, ticket_id, now, with_facts=_reads_facts(tr),
+                                                     with_visit=with_visit, prelude=prelude)
         self.check_scope(principal, ticket)
         state = ticket["state"]
         if principal.role not in tr.roles:
@@ -143,7 +144,8 @@ class WorkOrderService:
         self.validate(tr.requires, req)
         ctx = Context(conn=conn, ticket=ticket, transition=tr, request=req, principal=principal, now=now,
                       rules=self.rules, calendar=self.calendar,
-                      load_facts=lambda: self.facts(conn, ticket_id, with_visit="last_visit_dissatisfied" in tr.guards))
+                      load_facts=(lambda: facts) if facts is not None else
+                      (lambda: self.facts(conn, ticket_id, with_visit=with_visit)))
         for g in tr.guards:
             reason = GUARDS[g](ctx)
             if reason:
@@ -156,21 +158,54 @@ class WorkOrderService:
         for e in tr.effects:
             EFFECTS[e](ctx, plan)
         new_version = version + 1
-        changed = conn.execute(_set_state(tuple(sorted(plan.ticket_updates))),
-                               {"tid": ticket_id, "seen_state": state, "new_state": target,
-                                **{f"new_{k}": v for k, v in plan.ticket_updates.items()}}).rowcount
-        if changed != 1:
-            raise Conflict("工单状态已被修改，请刷新后重试", state=state, version=version)
-        written = []
-        for ev in [*plan.before, plan.event]:
-            ev_id = conn.execute(_INSERT_EVENT, ev).scalar_one()
-            written.append({"id": ev_id, **ev})
-        for table, row in plan.rows:
-            conn.execute(insert(_table(table)).values(**row))
+        # Everything the transition writes, in one batch (one round trip on PostgreSQL): the state change first,
+        # guarded by the state this transaction read; if it did not apply, the whole batch is rolled back below.
+        events = [*plan.before, plan.event]
+        writes = [(_set_state(tuple(sorted(plan.ticket_updates))),
+                   {"tid": ticket_id, "seen_state": state, "new_state": target,
+                    **{f"new_{k}": v for k, v in plan.ticket_updates.items()}}),
+                  *((_INSERT_EVENT, ev) for ev in events),
+                  *((_insert_row(table), row) for table, row in plan.rows)]
         audit.record(conn, principal, f"transition.{tr.name}", "ticket", ticket_id, now,
-                     {"from": state, "to": target, "version": new_version, "request": _public_request(req)})
+                     {"from": state, "to": target, "version": new_version, "request": _public_request(req)},
+                     defer=writes)
+        outcomes = batch(conn, writes)
+        if outcomes[0].rowcount != 1:
+            raise Conflict("工单状态已被修改，请刷新后重试", state=state, version=version)
+        written = [{"id": out.scalar(), **ev} for out, ev in zip(outcomes[1:], events)]
         return {"ticket_id": ticket_id, "state": target, "state_label": lc.label(target), "version": new_version,
                 "events": written}
+
+    def claim_and_load(self, conn: Connection, ticket_id: int, now: datetime, *, with_facts: bool = False,
+                       with_visit: bool = False, prelude: list | None = None
+                       ) -> tuple[int, dict[str, Any], TicketFacts | None]:
+        """Claim the ticket (see `claim`) and read it — and its event log when `with_facts` — in one batch.
+
+        The reads run after the claim, on the server, in the same transaction: a transaction that had to wait
+        for the row lock reads what the one before it committed (PostgreSQL takes a new snapshot per statement in
+        READ COMMITTED; SQLite holds the write lock since BEGIN IMMEDIATE). Returns the version before the
+        bump, the ticket row (with category names) and the facts (None when not read)."""
+        reads = [(_LOAD, {"tid": ticket_id})]
+        if with_facts:
+            reads.append((_EVENTS, {"tid": ticket_id}))
+            if with_visit:
+                reads.append((_LAST_VISIT, {"tid": ticket_id}))
+        prelude = prelude or []
+        out = batch(conn, [*prelude, (_CLAIM, {"tid": ticket_id, "now": now}), *reads])[len(prelude):]
+        new = out[0].scalar()
+        if new is None:  # a ticket the service never touched (or none at all): the slow path
+            version = self._claim_untouched(conn, ticket_id, now)
+            ticket = self.load_ticket(conn, ticket_id)
+            ticket.pop("_version")
+            return version, ticket, None
+        ticket = out[1].first()
+        if ticket is None:
+            raise NotFound(f"工单不存在（id={ticket_id}）")
+        ticket.pop("_version")
+        facts = None
+        if with_facts:
+            facts = derive(out[2].rows, out[3].scalar() if with_visit else None)
+        return new - 1, ticket, facts
 
     def claim(self, conn: Connection, ticket_id: int, now: datetime) -> int:
         """Take the ticket for this transaction and bump its version; returns the version before the bump.
@@ -182,6 +217,9 @@ class WorkOrderService:
         new = conn.execute(_CLAIM, {"tid": ticket_id, "now": now}).scalar()
         if new is not None:
             return new - 1
+        return self._claim_untouched(conn, ticket_id, now)
+
+    def _claim_untouched(self, conn: Connection, ticket_id: int, now: datetime) -> int:
         if conn.execute(_LOCK_TICKET if conn.dialect.name == "postgresql" else _STATE, {"tid": ticket_id}).first() is None:
             raise NotFound(f"工单不存在（id={ticket_id}）")
         try:
@@ -207,11 +245,20 @@ class WorkOrderService:
             raise Invalid("延期天数须为正整数（工作日）")
 
 
-def _table(name: str):
+@functools.cache
+def _insert_row(name: str):
+    """`INSERT INTO <name>` for an effect's extra row (built once per table)."""
     from hotline.store.schema import metadata
 
-    return metadata.tables[name]
+    return insert(metadata.tables[name])
+
+
+@functools.cache
+def _reads_facts(tr) -> bool:
+    """Whether a guard or effect of `tr` reads the event log (marked with `context.reads_facts`)."""
+    return any(getattr(GUARDS[g], "reads_facts", False) for g in tr.guards) or any(
+        getattr(EFFECTS[e], "reads_facts", False) for e in tr.effects)
 
 
 def _public_request(req: Request) -> dict[str, Any]:
-    return {k: v for k, v in asdict(req).items() if v is not None}
+    return {k: v for k, v in vars(req).items() if v is not None}  # flat fields: asdict's deep copy is not needed

@@ -22,14 +22,16 @@ def sqlite_path(url: str) -> Path | None:
     return None
 
 
-def open_engine(url: str, *, create: bool = False) -> Engine:
-    """Engine for `url`. With create=False a missing SQLite file is an error, not a silent empty database."""
+def open_engine(url: str, *, create: bool = False, **engine_options) -> Engine:
+    """Engine for `url`. With create=False a missing SQLite file is an error, not a silent empty database.
+
+    `engine_options` go to `sqlalchemy.create_engine` (the service sizes its PostgreSQL connection pool)."""
     path = sqlite_path(url)
     if path is not None and not create and not path.exists():
         raise StoreError(f"数据库不存在：{path}（请先运行 hotline generate 或 hotline import）/ database not found: {path}")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, **engine_options)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
