@@ -41,8 +41,7 @@ def relevant_tickets(con: ibis.BaseBackend, start, end) -> ibis.Table:
     return t.filter(keep).select(keep_id=t.id)
 
 
-def persisted_window(con: ibis.BaseBackend, facts: ibis.Table, visit_facts: ibis.Table, start, end,
-                     materialise_older: bool = True) -> ibis.Table:
+def persisted_window(facts: ibis.Table, visit_facts: ibis.Table, start, end) -> ibis.Table:
     """The same tickets as `relevant_tickets`, read from persisted facts: the window's tickets (a range of the
     file, which is in acceptance order, so row groups outside it are skipped) plus the few older ones visited in
     the window (found in the visit facts' window, which carry the acceptance time) or dispatched before its end
@@ -53,8 +52,6 @@ def persisted_window(con: ibis.BaseBackend, facts: ibis.Table, visit_facts: ibis
     still_open = (facts.dispatched_at.notnull() & (facts.dispatched_at < end)
                   & (facts.feedback_at.isnull() | (facts.feedback_at >= start)))
     older = facts.filter(facts.accepted_at < start, still_open | facts.ticket_id.isin(visited_older))
-    if materialise_older:
-        older = materialise(con, older, "older")
     return in_window.union(older, distinct=False)
 
 
@@ -218,7 +215,6 @@ class Sources:
         self.con = con
         self.window = window
         persisted = self.persisted = persisted_facts(con)
-        self.persisted_facts = persisted is not None
         calls = con.table("calls")
         if window:
             calls = calls.filter(calls.called_at >= window[0], calls.called_at < window[1])
@@ -226,7 +222,7 @@ class Sources:
             facts, visit_facts = persisted[FACTS_TABLE], persisted[VISIT_FACTS_TABLE]
             # the older part is left as a view: month-filtered queries prune it statically (their acceptance
             # range excludes it), so only the overdue snapshot and the narratives pay its scan
-            rows = persisted_window(con, facts, visit_facts, *window, materialise_older=False) if window else facts
+            rows = persisted_window(facts, visit_facts, *window) if window else facts
             if window:  # visits are counted by visit time or by their ticket's acceptance time (口径)
                 v, (start, end) = visit_facts, window
                 visit_facts = v.filter(v.visited_at >= start,  # implied by both; lets the scan skip older row groups
@@ -251,6 +247,11 @@ class Sources:
             visits = materialise(con, visits, "visit_facts")
             calls = materialise(con, calls, "calls")
         self.tables = {"calls": calls, "tickets": tickets, "visits": visits}
+
+    @property
+    def persisted_facts(self) -> bool:
+        """Whether this connection reads persisted facts (else they are derived from the tables)."""
+        return self.persisted is not None
 
     def __getitem__(self, name: str) -> ibis.Table:
         return self.tables[name]
