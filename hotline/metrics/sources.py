@@ -190,13 +190,15 @@ def return_facts(con: ibis.BaseBackend, start=None, end=None) -> ibis.Table:
     r = ev.filter(ev.kind == "return")
     if start is not None:
         r = r.filter(r.at >= start, r.at < end)
-    s = ev.filter(ev.kind == "sign", ev.ticket_id.isin(r.ticket_id))
+    # the returned tickets' events, found by ticket (the kind is tested in the aggregate: filtering on it here
+    # made SQLite walk every signing of the store through the kind index, for each return)
+    s = ev.filter(ev.ticket_id.isin(r.ticket_id))
     if end is not None:
         s = s.filter(s.at < end)
-    s = s.select(s_ticket=s.ticket_id, s_unit=s.unit_id, s_at=s.at)
+    s = s.select(s_ticket=s.ticket_id, s_unit=s.unit_id, s_at=s.at, s_kind=s.kind)
     j = r.left_join(s, (r.ticket_id == s.s_ticket) & (r.unit_id == s.s_unit) & (s.s_at <= r.at))
     return j.group_by(return_id=r.id, ticket_id=r.ticket_id, unit_id=r.unit_id, returned_at=r.at).aggregate(
-        signed_at=j.s_at.max())
+        signed_at=j.s_at.max(where=j.s_kind == "sign"))
 
 
 def persisted_facts(con: ibis.BaseBackend) -> dict[str, ibis.Table] | None:
