@@ -83,6 +83,9 @@ class FastTickets:
         self._dues: dict = {}
         self._liaison: dict = {}
         self._region: dict = {}
+        # what the empty columns of derived events hold: None, or the writer's stand-in for NULL when the events
+        # are laid out for it in another process (hotline.ingest.laidout; the writer reads both as NULL)
+        self.null = None
 
     @classmethod
     def create(cls, sheet: str, conv: Converter, finisher: TicketFinisher | None, writer) -> FastTickets | None:
@@ -288,6 +291,7 @@ class FastTickets:
         uses = self.unit_parse.uses if self.unit_parse is not None else None
         unit_col = self.conv.layout.columns.get("unit")
         regions, liaisons, sheet, convert, finish = self._region, self._liaison, self.sheet, self.conv.convert, fin.finish
+        N = self.null
 
         out: list[Row] = []
         append = out.append
@@ -345,10 +349,10 @@ class FastTickets:
             ev = []
             state = "accepted"
             if a_accept:
-                ev.append(("accept", acc, "话务员", None, None, "accepted", None, None))
+                ev.append(("accept", acc, "话务员", N, N, "accepted", N, N))
             if resolution != "dispatched":
                 if a_online:
-                    ev.append(("resolve_online", completed or acc, "话务员", None, "accepted", "resolved_online", None, None))
+                    ev.append(("resolve_online", completed or acc, "话务员", N, "accepted", "resolved_online", N, N))
                 state = "resolved_online"
             elif unit_id is not None or dispatched_at is not None:
                 liaison = liaisons.get(unit_id)
@@ -357,18 +361,18 @@ class FastTickets:
                                                    else "承办单位联络员")
                 at = dispatched_at or acc
                 if a_dispatch:
-                    ev.append(("dispatch", at, "派单员", unit_id, state, "dispatched", self._due(i, at, appeal, DUE), None))
+                    ev.append(("dispatch", at, "派单员", unit_id, state, "dispatched", self._due(i, at, appeal, DUE), N))
                 state = "dispatched"
                 if SIGN[i] is not None and a_sign:
-                    ev.append(("sign", SIGN[i], liaison, unit_id, state, "signed", None, None))
+                    ev.append(("sign", SIGN[i], liaison, unit_id, state, "signed", N, N))
                     state = "signed"
                 if (CONT[i] or CONTAT[i]) and a_contact:
-                    ev.append(("contact", CONTAT[i] or feedback_at or completed or at, liaison, unit_id, None, None, None,
+                    ev.append(("contact", CONTAT[i] or feedback_at or completed or at, liaison, unit_id, N, N, N,
                                "已联系诉求人"))
                 if (feedback_at or completed) and a_feedback:
-                    ev.append(("feedback", feedback_at or completed, liaison, unit_id, state, state, None, FB[i]))
+                    ev.append(("feedback", feedback_at or completed, liaison, unit_id, state, state, N, FB[i]))
                 if completed is not None and a_complete:
-                    ev.append(("complete", completed, liaison, unit_id, state, "completed", None, None))
+                    ev.append(("complete", completed, liaison, unit_id, state, "completed", N, N))
                     state = "completed"
             visits = []
             if visits_on and (result or visited_at):
@@ -378,7 +382,7 @@ class FastTickets:
                 method = VMETH[i]
                 visits.append((visited_at, default_method if method is None else method, result, VNOTE[i]))
                 if resolution == "dispatched" and a_visit:
-                    ev.append(("visit", visited_at, "回访员", unit_id, state, "visited", None, None))
+                    ev.append(("visit", visited_at, "回访员", unit_id, state, "visited", N, N))
                     state = "visited"
             platform, channel = PLAT[i], CHAN[i]
             row = Row(sheet, row_no, cells)

@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from hotline.ingest.convert import Converter, Row, blank_test
+from hotline.ingest import parallel
 from hotline.ingest.fast import FastTickets
 from hotline.ingest.fields import LOAD_ORDER, TABLE_LABELS, TABLES
 from hotline.ingest.header import SCAN_ROWS, detect
@@ -75,7 +76,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions) -> FileSumma
     summary.format, summary.encoding = src.kind, src.encoding
     rejects = RejectsWriter(options.out_dir, path, options.rejects_format)
     try:
-        with engine.begin() as conn, young_gc():
+        with engine.connect() as conn, foreign_keys_checked_by_writer(conn), conn.begin(), young_gc():
             if conn.dialect.name == "sqlite":
                 # an explicit transaction from the first statement: Python's sqlite3 would otherwise run the DDL
                 # of bulk mode outside it (so a failure could not undo it); IMMEDIATE also takes the write lock
@@ -112,6 +113,35 @@ def import_file(engine: Engine, path: Path, options: ImportOptions) -> FileSumma
     summary.rejects_file = str(published) if published else None
     summary.rejected, summary.repaired = rejects.rejected, rejects.repaired
     return _finish(summary, options, started)
+
+
+@contextmanager
+def foreign_keys_checked_by_writer(conn: Connection):
+    """SQLite: foreign keys off for the file's transaction, checked by the writer instead (constraints.py).
+
+    Why: SQLite looks every foreign key of every inserted row up in its parent table (a third of the cost of
+    inserting a ticket or an event); the writer checks a whole batch at once and refuses a bad one the same way. The pragma
+    cannot change inside a transaction, so it is set around it, on this connection only, and set back after
+    the commit or rollback; a connection where that fails is discarded rather than pooled with the keys off."""
+    driver = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+    if driver is None:
+        yield
+        return
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:  # (never masking what ended the transaction: Ctrl-C must still end the command with 130)
+        if not conn.invalidated:  # (an interrupted driver call has SQLAlchemy discard the connection already)
+            try:
+                driver.execute("PRAGMA foreign_keys = ON")
+                restored = driver.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+            except Exception:  # noqa: BLE001 — a broken connection: dropped below
+                restored = False
+            if not restored:
+                try:
+                    conn.invalidate()
+                except Exception:  # noqa: BLE001
+                    pass
 
 
 @contextmanager
@@ -176,9 +206,9 @@ def _load_sheet(src, name: str, options: ImportOptions, refs: Refs, writer: Writ
     chunk: list[Row] = []
     counts = writer.counts[_TABLE_OF[layout.kind]]
 
-    def flush():
+    def flush(write: bool = True):
         good = [r for r in chunk if not r.errors]
-        if good:
+        if good and write:
             if layout.kind == "tickets":
                 writer.tickets(good, finisher.shape, name)
             elif layout.kind in ("events", "visits"):
@@ -209,26 +239,25 @@ def _load_sheet(src, name: str, options: ImportOptions, refs: Refs, writer: Writ
     blank = blank_test(used)
     fast = FastTickets.create(name, conv, finisher, writer) if FAST else None
     if fast is not None:  # big ticket lists: a chunk at a time, column by column (hotline.ingest.fast)
-        batch: list = []
-        append, size, first = batch.append, options.chunk, (used[0] if used else 1 << 30)
-        done = sheet.rows  # rows handed on (sheet.rows is brought up to date before each chunk and at the end)
+        tally = [0, 0]  # rows, blank rows (brought up to date as they are read)
+        ahead = parallel.available(src.kind)  # the rest may be converted in a second process (after the first batch)
+        head = min(options.chunk, parallel.HEAD) if ahead else options.chunk
+        chunks = parallel.batches(all_rows(), options.chunk, used[0] if used else 1 << 30, blank, tally, head)
+
+        def step(rows: list[Row], written: bool) -> None:
+            sheet.rows, sheet.blank_rows = tally
+            chunk.extend(rows)
+            flush(write=not written)
         try:
-            for item in all_rows():
-                cells = item[1]
-                v = cells[first] if first < len(cells) else None
-                if not (v.__class__ is str and v and not v.isspace()) and blank(cells):  # (the usual row: 1st test)
-                    sheet.blank_rows += 1
-                    continue
-                append(item)
-                if len(batch) >= size:
-                    sheet.rows = done + len(batch)
-                    chunk.extend(fast.convert(batch))
-                    done += len(batch)
-                    batch.clear()
-                    flush()
+            for batch in chunks:
+                step(fast.convert(batch), False)
+                if ahead and len(batch) == head:
+                    # more may follow: read and converted in a second process from here on (hotline.ingest.parallel)
+                    parallel.load(chunks, tally, fast, writer, name, step)
+                    break
+                ahead = False
         finally:  # also when reading fails half-way: the rows read so far are counted, as row by row
-            sheet.rows = done + len(batch)
-        chunk.extend(fast.convert(batch))
+            sheet.rows, sheet.blank_rows = tally
     else:
         for row_no, cells in all_rows():
             if blank(cells):

@@ -136,6 +136,22 @@ class Refs:
         self.how[raw] = (self.unit_name[uid], how or "单位名称")
         return uid
 
+    def known_unit(self, value) -> tuple[str, int, str] | None:
+        """(spelling, unit id, how) when `unit` would find the spelling as it is — a unit's name or a stored
+        alias (steps 1–2), so resolving it writes nothing; None for any other (an alias to learn, a unit to
+        create, a rejection). The converting process (hotline.ingest.parallel) resolves only these."""
+        raw = unit_spelling(value)
+        if not raw:
+            return None
+        k = key(raw)
+        uid = self.unit_by_key.get(k)
+        if uid is not None:
+            return raw, uid, "单位名称"
+        uid = self.alias_by_key.get(k)
+        if uid is not None:
+            return raw, uid, "别名表"
+        return None
+
     def add_unit(self, uid: int, name: str, region: str | None, order: int = 0) -> None:
         """A unit the file itself brought (the 承办单位 sheet of the project's own export)."""
         self.next_unit, self.next_order = max(self.next_unit, uid + 1), max(self.next_order, order + 1)

@@ -15,26 +15,28 @@ Why it works this way:
   database, not in Python, so a 10-million-row file needs no more memory than a small one.
 - **Speed**: plain statements with the driver's own placeholders (no ORM objects): executemany, and on SQLite
   a few hundred rows per INSERT (`VALUES (…), (…)`), which pays the driver's per-statement work once per
-  statement instead of once per row. SQLite gets timestamps in exactly the text form SQLAlchemy writes, so
-  rows loaded here compare equal to rows written elsewhere.
-- **CHECK constraints on SQLite**: SQLite builds a little lookup table for `kind IN ('accept', …)` each time a
-  row is inserted — more than half the cost of an event row. So before a batch goes in, the same constraints,
-  read from the table's own definition in the store, are checked here on the batch's values; when every row
-  passes, the batch is inserted with `PRAGMA ignore_check_constraints` (switched back off right after). A batch
-  with a value that fails, or a table with a CHECK this cannot read, is inserted with SQLite checking as
-  before, so a bad value still fails the file with the same database error.
+  statement instead of once per row; what does not fill a statement goes in statements of power-of-two sizes
+  (`laidout.statement_sizes`), because the driver keeps the last 128 statements it prepared — about a megabyte
+  each — and one for every odd size made memory grow with the file. SQLite gets timestamps in exactly the text
+  form SQLAlchemy writes, so rows loaded here compare equal to rows written elsewhere.
+- **Constraints on SQLite**: instead of SQLite evaluating every CHECK and looking up every foreign key row by
+  row, each batch is checked here first (hotline.ingest.constraints): SQLite skips its CHECKs only for a batch
+  that passed; a batch with a foreign key that has no parent row fails the file as SQLite would have.
+- **New tickets converted in a second process** (hotline.ingest.parallel) arrive laid out as INSERT parameters;
+  `add_new` writes them, and remembers their row numbers as one block per chunk instead of a mark per row.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import sqlite3
 from collections import Counter, defaultdict
 
 from sqlalchemy import Connection, Index, text
 
+from hotline.ingest.constraints import References, check_constraints, passes_checks
 from hotline.ingest.convert import Row
+from hotline.ingest.laidout import LaidOut, padded, statement_sizes
 from hotline.ingest.records import (
     CALL_COLUMNS,
     EVENT_COLUMNS,
@@ -55,54 +57,13 @@ _names = itertools.count()
 # of an event row (four of its eight values are usually NULL). An adapter that returns None (the builtin
 # `{}.get`, no Python frame) ends the lookup at the first step; None is then bound as NULL exactly as before.
 sqlite3.adapters.setdefault((type(None), sqlite3.PrepareProtocol), {}.get)
-_CHECK_IN = re.compile(r"(\w+) IN \(((?:'(?:[^']|'')*'(?:, )?)+)\)")
-_CHECK_LENGTH = re.compile(r"length\((\w+)\) = (\d+)")
-_QUOTED = re.compile(r"'((?:[^']|'')*)'")
-
-
-def check_constraints(create_sql: str) -> list[tuple[str, frozenset | None, int | None]] | None:
-    """The CHECK constraints of a CREATE TABLE statement as (column, allowed texts, or required length);
-    None if one of them has another form (then SQLite alone evaluates them).
-
-    Reads the two forms the schema uses: `col IN ('a', 'b')` and `length(col) = 14`. NULL passes both, as in
-    SQL (a CHECK that evaluates to NULL is satisfied)."""
-    out = []
-    for expr in _check_expressions(create_sql):
-        if m := _CHECK_IN.fullmatch(expr):
-            out.append((m.group(1), frozenset(v.replace("''", "'") for v in _QUOTED.findall(m.group(2))), None))
-        elif m := _CHECK_LENGTH.fullmatch(expr):
-            out.append((m.group(1), None, int(m.group(2))))
-        else:
-            return None
-    return out
-
-
-def _check_expressions(sql: str) -> list[str]:
-    """The text inside each CHECK ( … ), parentheses balanced, quoted strings skipped."""
-    out = []
-    for m in re.finditer(r"\bCHECK\s*\(", sql, re.IGNORECASE):
-        depth, i, quote = 1, m.end(), None
-        while i < len(sql) and depth:
-            ch = sql[i]
-            if quote:
-                if ch == quote:
-                    quote = None
-            elif ch in "'\"":
-                quote = ch
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-            i += 1
-        out.append(sql[m.end():i - 1].strip())
-    return out
 
 
 class Counts(Counter):
     """inserted / updated / unchanged / skipped / rejected / removed per table."""
 
 
-class Writer:
+class Writer(LaidOut):
     def __init__(self, conn: Connection):
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
@@ -118,7 +79,12 @@ class Writer:
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_match} (tbl TEXT, id INTEGER, PRIMARY KEY (tbl, id)){suffix}")
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_touch} (tbl TEXT, ticket_id INTEGER, "
                              f"PRIMARY KEY (tbl, ticket_id)){suffix}")
+        self.t_blocks = f"_imp_blocks_{n}"  # row numbers of the tickets `add_new` inserted, a block per chunk
+        if self.sqlite:
+            conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_blocks} (first INTEGER PRIMARY KEY, sheet TEXT, "
+                                 "row_nos BLOB)")
         self.next_ticket = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets")
+        self.first_ticket = self.next_ticket  # tickets from here on are this file's
         self.first = {t: self._scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {t}")
                       for t in ("ticket_events", "return_visits", "calls")}
         self.call_span: dict[str, list] = {}
@@ -129,6 +95,9 @@ class Writer:
             driver = conn.connection.driver_connection
             if hasattr(driver, "getlimit"):  # Python 3.11+
                 self.multi_params = min(MULTI_PARAMS, driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        # foreign keys: SQLite's own, unless the import switched them off for this transaction (pipeline)
+        off = self.sqlite and not self._scalar("PRAGMA foreign_keys")
+        self.references = References(conn, lambda: range(self.first_ticket, self.next_ticket)) if off else None
         if self.sqlite:
             self._bulk_mode()
 
@@ -145,6 +114,12 @@ class Writer:
                         index.drop(self.conn)
                         self.dropped.append(index)
 
+    def build_now(self, names: tuple[str, ...]) -> None:
+        """Build these dropped indexes now and keep them up to date from here on, instead of at the end."""
+        for index in [i for i in self.dropped if i.name in names]:
+            index.create(self.conn)
+            self.dropped.remove(index)
+
     # ---- small helpers ------------------------------------------------------------------------------------
     def _scalar(self, sql: str):
         return self.conn.exec_driver_sql(sql).scalar()
@@ -158,16 +133,18 @@ class Writer:
             self.conn.exec_driver_sql(sql.replace("?", self.ph), rows)
 
     def _select_in(self, sql: str, values: list) -> list:
-        """Run `sql` (containing `IN ({})`) over `values` in batches."""
+        """Run `sql` (containing `IN ({})`) over `values` in batches (of a few sizes: `laidout.padded`)."""
         out = []
         for i in range(0, len(values), BATCH):
-            part = values[i:i + BATCH]
+            part = padded(values[i:i + BATCH])
             q = sql.format(", ".join([self.ph] * len(part)))
             out.extend(self.conn.exec_driver_sql(q, tuple(part)).fetchall())
         return out
 
     def _insert(self, table: str, columns: tuple, rows: list) -> None:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        if rows and self.references is not None:
+            self.references.check(table, columns, lambda i: {r[i] for r in rows})
         insert = self._many if not self.sqlite else lambda sql, rows: self._many_rows(table, columns, rows)
         if not (rows and self.sqlite and table in CHECKED and self._passes_checks(table, columns, rows)):
             return insert(sql, rows)
@@ -175,7 +152,8 @@ class Writer:
         try:
             insert(sql, rows)
         finally:
-            self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+            if not self.conn.invalidated:  # (Ctrl-C in the driver: SQLAlchemy discards the connection, pragma and all)
+                self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
 
     def _many_rows(self, table: str, columns: tuple, rows: list) -> None:
         """SQLite: many rows per INSERT statement (VALUES (…), (…), …), so the per-statement work of the driver
@@ -184,35 +162,21 @@ class Writer:
             return
         one = f"({', '.join('?' * len(columns))})"
         head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        per = max(1, self.multi_params // len(columns))
         chain = itertools.chain.from_iterable
-        full = None
-        for i in range(0, len(rows), per):
-            part = rows[i:i + per]
-            if len(part) == per:
-                full = full or head + ", ".join([one] * per)
-                self.conn.exec_driver_sql(full, tuple(chain(part)))
-            else:
-                self.conn.exec_driver_sql(head + ", ".join([one] * len(part)), tuple(chain(part)))
+        i = 0
+        for size in statement_sizes(len(rows), max(1, self.multi_params // len(columns))):  # (few distinct)
+            self.conn.exec_driver_sql(head + ", ".join([one] * size), tuple(chain(rows[i:i + size])))
+            i += size
 
-    def _passes_checks(self, table: str, columns: tuple, rows: list) -> bool:
-        """Whether every row satisfies every CHECK constraint of `table` (False when one cannot be read)."""
+    def checks_for(self, table: str) -> list | None:
+        """The CHECK constraints of `table` as `check_constraints` reads them (None: only SQLite can evaluate them)."""
         if table not in self.checks:
             sql = self._scalar(f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
             self.checks[table] = check_constraints(sql) if sql else None
-        checks = self.checks[table]
-        if not checks:
-            return False  # nothing to gain, or a constraint only SQLite can evaluate
-        for column, allowed, length in checks:
-            if column not in columns:
-                return False
-            i = columns.index(column)
-            if allowed is not None:
-                if not {r[i] for r in rows} - allowed <= {None}:
-                    return False
-            elif not all(v is None or (v.__class__ is str and len(v) == length) for v in [r[i] for r in rows]):
-                return False
-        return True
+        return self.checks[table]
+
+    def _passes_checks(self, table: str, columns: tuple, rows: list) -> bool:
+        return passes_checks(self.checks_for(table), columns, lambda i: {r[i] for r in rows})
 
     # ---- tickets (flat rows) ------------------------------------------------------------------------------
     def tickets(self, rows: list[Row], shape: TicketShape, sheet: str) -> list[Row]:
@@ -225,6 +189,9 @@ class Writer:
         seen = {rec[0]: (rec[1], rec[2], rec[3]) for rec in self._select_in(
             f"SELECT ticket_id, sheet, row_no, digest FROM {self.t_rows} WHERE ticket_id IN ({{}})",
             [v[0] for v in existing.values()])} if existing else {}
+        late = [v[0] for v in existing.values() if v[0] >= self.first_ticket and v[0] not in seen]
+        if late:
+            seen.update(self._block_marks(late))
         new_tickets, new_events, new_visits, updates, marks, rejected = [], [], [], [], [], []
         to_compare = []
         next_ticket, inserted = self.next_ticket, 0
@@ -235,6 +202,9 @@ class Writer:
             hit = existing.get(no)
             if hit is not None and hit[0] in seen:
                 first_sheet, first_row, first_digest = seen[hit[0]]
+                if first_digest is None:  # inserted by `add_new`: as stored, it is exactly what its row gave
+                    first_digest = self._stored_digest(hit[0])
+                    seen[hit[0]] = (first_sheet, first_row, first_digest)
                 where = f"{'工作表“' + first_sheet + '”' if first_sheet != sheet else ''}第 {first_row} 行"
                 if first_digest == digest:
                     c["skipped"] += 1
@@ -274,6 +244,8 @@ class Writer:
                     c["unchanged"] += 1
         self._insert("tickets", ("id",) + TICKET_COLUMNS, new_tickets)
         sets = ", ".join(f"{col} = ?" for col in TICKET_COLUMNS[1:])
+        if updates and self.references is not None:
+            self.references.check("tickets", TICKET_COLUMNS[1:] + ("id",), lambda i: {r[i] for r in updates})
         self._many(f"UPDATE tickets SET {sets} WHERE id = ?", updates)
         self._insert("ticket_events", ("ticket_id",) + EVENT_COLUMNS, new_events)
         self._insert("return_visits", ("ticket_id",) + VISIT_COLUMNS, new_visits)
@@ -386,6 +358,8 @@ class Writer:
             name, group, region, platform, order = r.item
             found = self.conn.execute(text("SELECT id, unit_group, region, platform, sort_order FROM units WHERE name = :n"),
                                       {"n": name}).first()
+            if self.references is not None:
+                self.references.check("units", ("platform",), lambda i: {platform})
             if found is None:
                 uid = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM units")
                 if order is None:
@@ -420,8 +394,10 @@ class Writer:
                  ).replace("?", self.ph), (platform, lo, hi)).rowcount
             if n:
                 self.counts["calls"]["removed"] += n
-        for t in (self.t_rows, self.t_match, self.t_touch):
+        for t in (self.t_rows, self.t_match, self.t_touch, self.t_blocks):
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t}")
+        if self.references is not None:  # what the file added to the reference tables (refs.py), as SQLite checks it
+            self.references.check_tables(("units", "unit_aliases", "subcategories"))
         for index in self.dropped:
             index.create(self.conn)
         if self.sqlite:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from hotline.ingest.refs import ensure_reference
+from hotline.ingest.laidout import lay_out
 from hotline.ingest.writer import Writer, check_constraints
 from hotline.store.db import open_engine
 
@@ -51,4 +52,58 @@ def test_a_batch_with_a_bad_value_is_still_refused_by_sqlite(db, table, columns,
             writer._insert(table, columns, rows)
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0  # switched back off
         conn.rollback()
+    engine.dispose()
+
+
+def _event(tid: int, **change) -> tuple:
+    values = dict(ticket_id=tid, kind="accept", at="2022-10-08 09:32:09.000000", actor="话务员", unit_id=None,
+                  from_state=None, to_state="accepted", due_at=None, note=None)
+    values.update(change)
+    return tuple(values[c] for c in EVENT)
+
+
+@pytest.mark.parametrize("table, columns, rows", [
+    ("tickets", TICKET, [_ticket(2), _ticket(3, subcategory_id=99999)]),
+    ("tickets", TICKET, [_ticket(2, unit_id=99999)]),
+    ("tickets", TICKET, [_ticket(2, platform="nowhere")]),
+    ("ticket_events", EVENT, [_event(1), _event(7)]),  # no ticket 7
+    ("ticket_events", EVENT, [_event(1, unit_id=99999)]),
+])
+def test_with_sqlites_foreign_keys_off_the_writer_refuses_what_sqlite_would(db, table, columns, rows):
+    """The import switches SQLite's foreign keys off for its transaction (pipeline.foreign_keys_checked_by_writer):
+    a batch with a key that has no parent row fails as SQLite would have failed it."""
+    engine = open_engine(db)
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys = OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        ensure_reference(conn)
+        writer = Writer(conn)
+        assert writer.references is not None
+        writer._insert("tickets", TICKET, [_ticket(1)])
+        writer._insert("ticket_events", EVENT, [_event(1), _event(1, kind="dispatch", unit_id=1)])  # fine
+        with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
+            writer._insert(table, columns, rows)
+        laid_out = [r[1:] if table == "tickets" else r for r in rows]
+        with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
+            if table == "tickets":
+                writer._insert_laid_out("tickets", lay_out("tickets", laid_out, 10), False)
+            else:  # offsets from ticket 1
+                writer._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), False, 1)
+        conn.rollback()
+        driver.execute("PRAGMA foreign_keys = ON")
+    engine.dispose()
+
+
+def test_an_import_gives_back_its_connection_with_foreign_keys_on(db, tmp_path):
+    from hotline.ingest.mapping import load_mapping
+    from hotline.ingest.pipeline import ImportOptions, import_files
+    from tests.ingest.conftest import HEADER, ROWS, write_csv
+
+    engine = open_engine(db)
+    s, = import_files(engine, [write_csv(tmp_path / "t.csv", HEADER, ROWS)],
+                      ImportOptions(load_mapping("platform_12345"), out_dir=tmp_path / "out"))
+    assert s.status == "loaded"
+    with engine.connect() as conn:  # the same pooled connection
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()

@@ -1,0 +1,172 @@
+"""New tickets written from parameters laid out in advance, by the process that converted them.
+
+Why: when a big sheet is converted in a second process (hotline.ingest.parallel), this process has nothing left
+to do but write — so everything that can be prepared is prepared there: each chunk's new tickets, events and
+visits arrive as the parameter tuples of the writer's multi-row INSERTs. Here they are checked (constraints.py)
+and executed as they are. Details that each save a measurable share of the write:
+- tickets go in without their id: SQLite gives the next ones (max + 1), which are the ids `Writer.tickets` would
+  give; events and visits name their ticket as an offset in the chunk (`?1 + ?`, ?1 the first id);
+- NULL is laid out as the number 0.5 and read back by `NULLIF(?, 0.5)` (no value of these columns is a
+  number with a fraction), booleans as 0/1: Python's sqlite3 binds a None three times, a bool ten times
+  slower than a number. The events' empty columns hold 0.5 from the start (`FastTickets.null`): replacing
+  millions of Nones afterwards would cost the converting process what it saves here;
+- instead of a duplicate mark per ticket, one block per chunk keeps the tickets' row numbers; the digest of
+  such a ticket, needed only when the file repeats it, is taken from the store, where it is exactly what its
+  row gave (`_stored_digest`).
+"""
+
+from __future__ import annotations
+
+import struct
+from itertools import chain
+
+from hotline.ingest.records import EVENT_COLUMNS, TICKET_COLUMNS, VISIT_COLUMNS
+
+NULL = 0.5
+# table: (columns laid out — an offset first, but for tickets —, columns read through NULLIF, columns whose Nones
+# `lay_out` replaces, boolean columns)
+LAYOUT = {
+    "tickets": (TICKET_COLUMNS, ("caller_name", "caller_phone", "unit_id"), ("caller_name", "caller_phone", "unit_id"),
+                ("civility",)),
+    "ticket_events": (("ticket_id",) + EVENT_COLUMNS, ("unit_id", "from_state", "to_state", "due_at", "note"), (), ()),
+    "return_visits": (("ticket_id",) + VISIT_COLUMNS, ("note",), ("note",), ()),
+}
+_NULLS, _BACK = {None: NULL}, {NULL: None}
+BATCH = 900
+
+
+def statement_sizes(n: int, per: int) -> list[int]:
+    """Rows per INSERT for `n` rows: statements of `per`, the rest in powers of two. Why: Python's sqlite3 keeps
+    the last 128 statements it prepared, and one of a few hundred rows takes about a megabyte — a statement for
+    each chunk's odd rest made memory grow with the file (up to 150 MB); this way a dozen per table at most."""
+    sizes = [per] * (n // per)
+    rest = n % per
+    while rest:
+        size = 1 << (rest.bit_length() - 1)
+        sizes.append(size)
+        rest -= size
+    return sizes
+
+
+def padded(values: list) -> list:
+    """An IN (…) list lengthened to one of a few sizes by repeating its last value (same result), for the same
+    reason as `statement_sizes`."""
+    n = len(values)
+    size = BATCH if n > BATCH // 2 else 1 << (n - 1).bit_length()
+    return values + [values[-1]] * (size - n)
+
+
+def per_statement(table: str, multi_params: int) -> int:
+    width = len(LAYOUT[table][0])
+    return max(1, (multi_params if table == "tickets" else multi_params - 1) // width)
+
+
+def lay_out(table: str, rows: list[tuple], per: int) -> list[tuple]:
+    """`rows` (tuples of the table's laid-out columns) as the parameters of INSERTs of `per` rows each."""
+    columns, _, mapped, booleans = LAYOUT[table]
+    width, out = len(columns), []
+    nulls, bools = [columns.index(c) for c in mapped], [columns.index(c) for c in booleans]
+    i = 0
+    for size in statement_sizes(len(rows), per):
+        flat = list(chain.from_iterable(rows[i:i + size]))
+        i += size
+        for j in nulls:
+            values = flat[j::width]
+            flat[j::width] = map(_NULLS.get, values, values)
+        for j in bools:
+            flat[j::width] = map(int, flat[j::width])
+        out.append(tuple(flat))
+    return out
+
+
+def rows_of(table: str, statements: list[tuple]) -> list[tuple]:
+    """`lay_out` undone (booleans stay 0/1: stored, compared and hashed alike)."""
+    width = len(LAYOUT[table][0])
+    return [tuple(map(_BACK.get, row, row)) for params in statements
+            for row in (params[j:j + width] for j in range(0, len(params), width))]
+
+
+class LaidOut:
+    """The part of `Writer` that writes laid-out new tickets (SQLite only)."""
+
+    def known(self, nos: list[str]) -> bool:
+        """Whether any of these ticket numbers is stored (loaded before, or earlier in this file)."""
+        for i in range(0, len(nos), BATCH):
+            part = padded(nos[i:i + BATCH])
+            q = f"SELECT 1 FROM tickets WHERE ticket_no IN ({', '.join('?' * len(part))}) LIMIT 1"
+            if self.conn.exec_driver_sql(q, tuple(part)).first() is not None:
+                return True
+        return False
+
+    def touched_numbers(self) -> list[str]:
+        """The numbers of the tickets this file has inserted or updated so far."""
+        return [no for no, in self.conn.exec_driver_sql(f"SELECT ticket_no FROM tickets WHERE id >= {self.first_ticket} "
+                                                        f"OR id IN (SELECT ticket_id FROM {self.t_rows})")]
+
+    def add_new(self, sheet: str, n: int, tickets: list, events: list, visits: list, row_nos: bytes,
+                passes: tuple) -> None:
+        """Insert `n` tickets known to be new (`known` said none is stored, none repeats) with their events and
+        visits: the rows `tickets` would insert for them, in the same order, and the block of their row numbers."""
+        c = self.counts["tickets"]
+        base = self.next_ticket
+        self.next_ticket = base + n
+        if "inserted" not in c:
+            c["inserted"] = 0
+        c["inserted"] += n
+        last = self._insert_laid_out("tickets", tickets, passes[0])
+        if last != base + n - 1:
+            raise RuntimeError(f"ticket ids out of step: {last} after {n} from {base}")
+        self._insert_laid_out("ticket_events", events, passes[1], base)
+        self._insert_laid_out("return_visits", visits, passes[2], base)
+        self.conn.exec_driver_sql(f"INSERT INTO {self.t_blocks} VALUES (?, ?, ?)", (base, sheet, row_nos))
+
+    def _insert_laid_out(self, table: str, statements: list, passes: bool, base: int | None = None):
+        """Multi-row INSERTs of laid-out parameters; constraints as `Writer._insert`. Returns the last rowid."""
+        if not statements:
+            return None
+        columns, nullable, _, _ = LAYOUT[table]
+        width = len(columns)
+        if self.references is not None:
+            def values_of(i: int) -> set:
+                values = set(chain.from_iterable(p[i::width] for p in statements))
+                values.discard(NULL)
+                return {base + v for v in values} if i == 0 and base is not None else values
+            self.references.check(table, columns, values_of)
+        marks = ["?1 + ?" if i == 0 and base is not None else "NULLIF(?, 0.5)" if c in nullable else "?"
+                 for i, c in enumerate(columns)]
+        one = f"({', '.join(marks)})"
+        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        skip = passes and table in ("tickets", "ticket_events", "return_visits")
+        if skip:
+            self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+        try:
+            sql, rows, result = None, 0, None
+            for params in statements:
+                if len(params) != rows * width:
+                    rows = len(params) // width
+                    sql = head + ", ".join([one] * rows)
+                result = self.conn.exec_driver_sql(sql, params if base is None else (base,) + params)
+            return result.lastrowid
+        finally:
+            if skip and not self.conn.invalidated:  # (interrupted: the connection is discarded, the pragma with it)
+                self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+
+    def _block_marks(self, tids: list[int]) -> dict[int, tuple]:
+        """(sheet, row number, None) of tickets inserted by `add_new`."""
+        out = {}
+        for tid in tids:
+            rec = self.conn.exec_driver_sql(f"SELECT first, sheet, row_nos FROM {self.t_blocks} WHERE first <= ? "
+                                            "ORDER BY first DESC LIMIT 1", (tid,)).first()
+            if rec is not None and 8 * (tid - rec[0]) < len(rec[2]):
+                out[tid] = (rec[1], struct.unpack_from("=q", rec[2], 8 * (tid - rec[0]))[0], None)
+        return out
+
+    def _stored_digest(self, tid: int) -> int:
+        """The digest `Writer.tickets` gives a row, of a ticket as stored (booleans come back as 0/1: equal, same
+        hash). Only for tickets inserted by `add_new` (all their events and visits came from their row)."""
+        one = self.conn.exec_driver_sql(f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE id = ?", (tid,)).first()
+        events = self.conn.exec_driver_sql(f"SELECT {', '.join(EVENT_COLUMNS)} FROM ticket_events WHERE ticket_id = ? "
+                                           "ORDER BY id", (tid,)).fetchall()
+        visits = self.conn.exec_driver_sql(f"SELECT {', '.join(VISIT_COLUMNS)} FROM return_visits WHERE ticket_id = ? "
+                                           "ORDER BY id", (tid,)).fetchall()
+        return hash((tuple(one), tuple(map(tuple, events)), tuple(map(tuple, visits))))
