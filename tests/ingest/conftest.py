@@ -21,14 +21,19 @@ NYC_NIGHT = DATA / "nyc311-samples" / "nyc311_2022-05-01_pyboot_924rows.csv"
 NYC_ANIMALS = DATA / "nyc311-samples" / "nyc311_DOHMH_illegal-animal_2010-2025_5895rows.csv"
 
 
-@pytest.fixture
-def db(tmp_path) -> str:
-    """URL of a new, migrated, empty SQLite store."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+def new_store(path: Path) -> str:
+    """URL of a new, migrated, empty SQLite store at `path`."""
+    url = f"sqlite:///{path}"
     engine = open_engine(url, create=True)
     migrate(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    """URL of a new, migrated, empty SQLite store."""
+    return new_store(tmp_path / "store.sqlite")
 
 
 def load(url: str, files, mapping: str = "platform_12345", out: Path | None = None, **options):

@@ -20,8 +20,7 @@ from hotline.ingest import pipeline
 from hotline.ingest.convert import Converter
 from hotline.ingest.samples import HEADERS
 from hotline.ingest.samples import rows as sample_rows
-from hotline.store.db import migrate, open_engine
-from tests.ingest.conftest import fingerprint, load, write_csv
+from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 
 TIMES = ["受理时间", "派发时间", "签收时间", "办结时间", "回访时间", "联系时间", "反馈时间", "办理时限"]
 DAMAGE = {
@@ -88,10 +87,7 @@ def _run(tmp_path, name: str, path, mapping, fast: bool, monkeypatch, chunk: int
     monkeypatch.setattr(Converter, "convert", lambda self, *a: row_by_row.append(1) or convert(self, *a))
     folder = tmp_path / f"{name}-{'fast' if fast else 'slow'}"
     folder.mkdir()
-    url = f"sqlite:///{folder / 'store.sqlite'}"
-    engine = open_engine(url, create=True)
-    migrate(engine)
-    engine.dispose()
+    url = new_store(folder / "store.sqlite")
     seen = []
     for _ in range(2):  # a new store, then the same file again (every row compared with what is stored)
         s, = load(url, path, mapping, out=folder / "imports", chunk=chunk, **options)
@@ -235,10 +231,7 @@ def test_visit_time_without_result_is_repaired(tmp_path, monkeypatch):
         monkeypatch.setattr(pipeline, "FAST", fast)
         folder = tmp_path / str(fast)
         folder.mkdir()
-        url = f"sqlite:///{folder / 'store.sqlite'}"
-        engine = open_engine(url, create=True)
-        migrate(engine)
-        engine.dispose()
+        url = new_store(folder / "store.sqlite")
         s, = load(url, write_csv(folder / "工单.csv", HEADER, body))
         assert s.status == "loaded" and s.counts["tickets"] == {"inserted": 3} and s.repaired == 2
         repairs = dict(_workbook(s.rejects_file))["已修正"]
@@ -257,10 +250,7 @@ def test_decoding_fails_half_way(tmp_path, monkeypatch, fast):
     data = path.read_bytes().split(b"\r\n")
     data[5000] = data[5000].replace("谭女士".encode(), b"\xff\xfe", 1)
     path.write_bytes(b"\r\n".join(data))
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    engine = open_engine(url, create=True)
-    migrate(engine)
-    engine.dispose()
+    url = new_store(tmp_path / "store.sqlite")
     before = fingerprint(url)
     s, = load(url, path, chunk=1000)
     # (the text is decoded ahead of the CSV parser, in blocks: the error surfaces a little before its row)

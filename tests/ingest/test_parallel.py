@@ -13,8 +13,7 @@ from hotline.ingest import parallel
 from hotline.ingest.samples import HEADERS
 from hotline.ingest.samples import rows as sample_rows
 from hotline.ingest.writer import Writer
-from hotline.store.db import migrate, open_engine
-from tests.ingest.conftest import fingerprint, load, write_csv
+from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 from tests.ingest.test_fast import _summary, _workbook, damaged
 
 
@@ -34,10 +33,7 @@ def _run(tmp_path, name: str, files: list, mapping: str, on: bool, monkeypatch, 
     monkeypatch.setattr(parallel, "rebuild", counted_rebuild)
     folder = tmp_path / f"{name}-{'on' if on else 'off'}"
     folder.mkdir()
-    url = f"sqlite:///{folder / 'store.sqlite'}"
-    engine = open_engine(url, create=True)
-    migrate(engine)
-    engine.dispose()
+    url = new_store(folder / "store.sqlite")
     seen = []
     for path in files:
         s, = load(url, path, mapping, out=folder / "imports", chunk=chunk)
@@ -112,10 +108,7 @@ def test_reading_error_after_many_chunks(tmp_path, monkeypatch):
     out = {}
     for on in (True, False):
         monkeypatch.setattr(parallel, "PARALLEL", on)
-        url = f"sqlite:///{tmp_path / f'{on}.sqlite'}"
-        engine = open_engine(url, create=True)
-        migrate(engine)
-        engine.dispose()
+        url = new_store(tmp_path / f"{on}.sqlite")
         before = fingerprint(url)
         s, = load(url, path, chunk=700, out=tmp_path / f"out-{on}")
         assert s.status == "failed" and fingerprint(url) == before
