@@ -24,10 +24,11 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from hotline.ingest.laidout import select_in
+
 _CHECK_IN = re.compile(r"(\w+) IN \(((?:'(?:[^']|'')*'(?:, )?)+)\)")
 _CHECK_LENGTH = re.compile(r"length\((\w+)\) = (\d+)")
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
-BATCH = 900  # parameters per IN (...) list
 
 
 def check_constraints(create_sql: str) -> list[tuple[str, frozenset | None, int | None]] | None:
@@ -132,12 +133,7 @@ class References:
             missing = {v for v in missing if not (v.__class__ is int and new.start <= v < new.stop)}
         if not missing:
             return True
-        found = set()
-        todo = list(missing)
-        for i in range(0, len(todo), BATCH):
-            part = todo[i:i + BATCH]
-            sql = f"SELECT {key} FROM {parent} WHERE {key} IN ({', '.join('?' * len(part))})"
-            found.update(v for v, in self.conn.exec_driver_sql(sql, tuple(part)))
+        found = {v for v, in select_in(self.conn, f"SELECT {key} FROM {parent} WHERE {key} IN ({{}})", list(missing))}
         if parent != "tickets":  # reference tables are small: their keys are remembered (never the tickets)
             known |= found
         return missing <= found

@@ -32,7 +32,7 @@ LAYOUT = {
     "return_visits": (("ticket_id",) + VISIT_COLUMNS, ("note",), ("note",), ()),
 }
 _NULLS, _BACK = {None: NULL}, {NULL: None}
-BATCH = 900
+BATCH = 900  # parameters per IN (...) list: below every driver's limit
 
 
 def statement_sizes(n: int, per: int) -> list[int]:
@@ -54,6 +54,14 @@ def padded(values: list) -> list:
     n = len(values)
     size = BATCH if n > BATCH // 2 else 1 << (n - 1).bit_length()
     return values + [values[-1]] * (size - n)
+
+
+def select_in(conn, sql: str, values: list, ph: str = "?"):
+    """The rows of `sql` (containing `IN ({})`) over `values`, a batch at a time (of the few sizes `padded`
+    gives), lazily: a caller that needs only the first row stops the batches there."""
+    for i in range(0, len(values), BATCH):
+        part = padded(values[i:i + BATCH])
+        yield from conn.exec_driver_sql(sql.format(", ".join([ph] * len(part))), tuple(part))
 
 
 def per_statement(table: str, multi_params: int) -> int:
@@ -91,12 +99,7 @@ class LaidOut:
 
     def known(self, nos: list[str]) -> bool:
         """Whether any of these ticket numbers is stored (loaded before, or earlier in this file)."""
-        for i in range(0, len(nos), BATCH):
-            part = padded(nos[i:i + BATCH])
-            q = f"SELECT 1 FROM tickets WHERE ticket_no IN ({', '.join('?' * len(part))}) LIMIT 1"
-            if self.conn.exec_driver_sql(q, tuple(part)).first() is not None:
-                return True
-        return False
+        return next(select_in(self.conn, "SELECT 1 FROM tickets WHERE ticket_no IN ({}) LIMIT 1", nos), None) is not None
 
     def touched_numbers(self) -> list[str]:
         """The numbers of the tickets this file has inserted or updated so far."""

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Index, text
 
 from hotline.ingest.constraints import References, check_constraints, passes_checks
 from hotline.ingest.convert import Row
-from hotline.ingest.laidout import LaidOut, padded, statement_sizes
+from hotline.ingest.laidout import LaidOut, select_in, statement_sizes
 from hotline.ingest.records import (
     CALL_COLUMNS,
     EVENT_COLUMNS,
@@ -47,7 +47,6 @@ from hotline.ingest.records import (
 from hotline.store.schema import metadata
 
 CACHE_KIB = 64 * 1024  # SQLite page cache for the import connection: bounded, whatever the file size
-BATCH = 900  # parameters per IN (...) list: below every driver's limit
 MULTI_PARAMS = 4000  # parameters per multi-row INSERT on SQLite (its limit is 32766 since 3.32, 999 before)
 CHECKED = ("tickets", "ticket_events", "return_visits", "calls")  # tables whose CHECKs are verified here (SQLite)
 _names = itertools.count()
@@ -134,12 +133,7 @@ class Writer(LaidOut):
 
     def _select_in(self, sql: str, values: list) -> list:
         """Run `sql` (containing `IN ({})`) over `values` in batches (of a few sizes: `laidout.padded`)."""
-        out = []
-        for i in range(0, len(values), BATCH):
-            part = padded(values[i:i + BATCH])
-            q = sql.format(", ".join([self.ph] * len(part)))
-            out.extend(self.conn.exec_driver_sql(q, tuple(part)).fetchall())
-        return out
+        return list(select_in(self.conn, sql, values, self.ph))
 
     def _insert(self, table: str, columns: tuple, rows: list) -> None:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
