@@ -61,7 +61,8 @@ def select_in(conn, sql: str, values: list, ph: str = "?"):
     gives), lazily: a caller that needs only the first row stops the batches there."""
     for i in range(0, len(values), BATCH):
         part = padded(values[i:i + BATCH])
-        yield from conn.exec_driver_sql(sql.format(", ".join([ph] * len(part))), tuple(part))
+        # fetched whole before yielding: no statement is left open when the caller stops early
+        yield from conn.exec_driver_sql(sql.format(", ".join([ph] * len(part))), tuple(part)).fetchall()
 
 
 def per_statement(table: str, multi_params: int) -> int:
