@@ -84,10 +84,12 @@ def write_csv(path: Path, n: int, *, encoding: str = "utf-8-sig", seed: int = 12
     return Path(path)
 
 
-def write_xlsx(path: Path, n: int, *, seed: int = 12345, title: bool = True) -> Path:
+def write_xlsx(path: Path, n: int, *, seed: int = 12345, title: bool = True, shared_strings: bool = False) -> Path:
+    """Inline strings by default (written in constant memory, as streaming exporters such as POI's SXSSF do);
+    `shared_strings` writes the shared-string table that Excel and WPS write when a user saves the file."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": not shared_strings, "strings_to_numbers": False})
     ws = wb.add_worksheet("工单明细")
     r = 0
     if title:

@@ -6,8 +6,11 @@ Excel on a Chinese Windows writes, the same CSV in UTF-8 with a BOM, or sometime
 named .xlsx. This module turns every one of those into the same thing — sheets that yield
 ``(row number as the user sees it, [cells])`` — or refuses with a reason a person can act on.
 
-Memory: CSV and Parquet are read incrementally (a few MB whatever the file size). Excel goes through
-python-calamine, which parses one sheet at a time in Rust; the rows are handed out lazily.
+Memory: CSV and Parquet are read incrementally (a few MB whatever the file size), and so is .xlsx/.xlsm:
+python-calamine-plus (a fork of python-calamine) decodes its rows straight from the compressed sheet as they
+are asked for. python-calamine itself parses a whole sheet before handing out the first row (memory grew from
+184 to 337 MB between 25k and 100k rows), so it reads only what the fork cannot stream: .xls, .ods, .xlsb.
+What still grows with an .xlsx is its shared-string table, which the format requires a reader to hold.
 """
 
 from __future__ import annotations
@@ -97,7 +100,9 @@ def _zip(path: Path) -> Source:
             mimetype = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
     except zipfile.BadZipFile:
         raise SourceError(NOT_A_SHEET.format(what=f"{path.name} 是损坏的压缩文件")) from None
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    if "xl/workbook.xml" in names:
+        return _xlsx(path)
+    if "xl/workbook.bin" in names:  # .xlsb: binary sheets, which only python-calamine's whole-sheet reader knows
         return _calamine(path, "xlsx")
     if "spreadsheet" in mimetype:
         return _calamine(path, "ods")
@@ -131,6 +136,53 @@ def _calamine(path: Path, kind: str) -> Source:
         return RawSheet(name, _snapped(_unmerged(sh.iter_rows(), merged, start[1])), sh.end[0] + 1)
 
     return Source(path, kind, None, names, open_sheet)
+
+
+def _xlsx(path: Path) -> Source:
+    """An .xlsx/.xlsm streamed row by row (python-calamine-plus): memory stays flat however long the sheet.
+
+    The merged ranges come first, from a metadata pass over the sheet (they are stored after the cells); the
+    rows then come from a second, plain stream. Rows and columns are absolute (from A1), as Excel numbers them.
+    A workbook serves one stream at a time: the pipeline reads its sheets one after another."""
+    from python_calamine_plus import CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.VeryHidden]
+    except Exception as exc:  # calamine raises several unrelated types for junk input
+        raise SourceError(NOT_A_SHEET.format(what=f"{path.name} 无法按 Excel 读取（{type(exc).__name__}）")) from None
+
+    def open_sheet(name: str) -> RawSheet:
+        try:
+            meta = wb.stream_sheet_by_name(name, rich=True, max_row=0)
+            merged, dimension = meta.merged_cell_ranges or [], meta.dimension
+            stream = wb.stream_sheet_by_name(name)
+        except Exception as exc:
+            raise SourceError(f"工作表“{name}”无法读取：{exc} / unreadable sheet") from None
+        return RawSheet(name, _snapped(_unmerged(_read(stream, name), merged, 0)), _last_row(dimension))
+
+    return Source(path, "xlsx", None, names, open_sheet)
+
+
+def _read(stream, name: str) -> Iterator[list]:
+    """The stream's rows; damage found mid-sheet (a truncated or corrupt file) becomes a SourceError."""
+    while True:
+        try:
+            row = next(stream)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise SourceError(f"工作表“{name}”读到中途出错（文件可能已损坏）：{exc} / unreadable sheet") from None
+        yield row
+
+
+def _last_row(dimension: str | None) -> int | None:
+    """The sheet's last row from its <dimension ref="A1:U100002">, for progress. Streaming writers (POI's
+    SXSSF, XlsxWriter's constant-memory mode) cannot know it when they start and write a single cell: unknown."""
+    if not dimension or ":" not in dimension:
+        return None
+    digits = dimension.rsplit(":", 1)[1].lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return int(digits) if digits.isdigit() else None
 
 
 def _snapped(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
