@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -107,3 +110,47 @@ def test_an_import_gives_back_its_connection_with_foreign_keys_on(db, tmp_path):
     with engine.connect() as conn:  # the same pooled connection
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def _import_watching_the_journal(db, tmp_path, monkeypatch) -> tuple[object, list]:
+    """Import a small file; record the journal mode and synchronous level the transaction ran with."""
+    from hotline.ingest.mapping import load_mapping
+    from hotline.ingest.pipeline import ImportOptions, import_files
+    from tests.ingest.conftest import HEADER, ROWS, write_csv
+
+    seen = []
+    finish = Writer.finish
+
+    def watched(self):
+        seen.append((self.conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                     self.conn.exec_driver_sql("PRAGMA synchronous").scalar()))
+        finish(self)
+
+    monkeypatch.setattr(Writer, "finish", watched)
+    engine = open_engine(db)
+    s, = import_files(engine, [write_csv(tmp_path / "t.csv", HEADER, ROWS)],
+                      ImportOptions(load_mapping("platform_12345"), out_dir=tmp_path / "out"))
+    assert s.status == "loaded" and s.counts["tickets"] == {"inserted": 3}
+    with engine.connect() as conn:  # the same pooled connection, as the import left it
+        seen.append((conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                     conn.exec_driver_sql("PRAGMA synchronous").scalar()))
+    engine.dispose()
+    return s, seen
+
+
+def test_an_import_with_the_store_to_itself_uses_a_rollback_journal_then_gives_back_wal(db, tmp_path, monkeypatch):
+    """pipeline.rollback_journal: DELETE mode with synchronous FULL (2) for the transaction, WAL and NORMAL (1) after."""
+    _, seen = _import_watching_the_journal(db, tmp_path, monkeypatch)
+    assert seen == [("delete", 2), ("wal", 1)]
+    store = Path(db.removeprefix("sqlite:///"))
+    assert not store.with_name(store.name + "-journal").exists()
+
+
+def test_with_the_store_open_elsewhere_an_import_stays_in_wal(db, tmp_path, monkeypatch):
+    """Another connection (the service, say) keeps the store in WAL, so it can go on reading during the import."""
+    other = sqlite3.connect(db.removeprefix("sqlite:///"))
+    assert other.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
+    _, seen = _import_watching_the_journal(db, tmp_path, monkeypatch)
+    assert seen == [("wal", 1), ("wal", 1)]
+    assert other.execute("SELECT count(*) FROM tickets").fetchone() == (3,)
+    other.close()
