@@ -6,10 +6,16 @@ visits arrive as the parameter tuples of the writer's multi-row INSERTs. Here th
 and executed as they are. Details that each save a measurable share of the write:
 - tickets go in without their id: SQLite gives the next ones (max + 1), which are the ids `Writer.tickets` would
   give; events and visits name their ticket as an offset in the chunk (`?1 + ?`, ?1 the first id);
-- NULL is laid out as the number 0.5 and read back by `NULLIF(?, 0.5)` (no value of these columns is a
-  number with a fraction), booleans as 0/1: Python's sqlite3 binds a None three times, a bool ten times
-  slower than a number. The events' empty columns hold 0.5 from the start (`FastTickets.null`): replacing
-  millions of Nones afterwards would cost the converting process what it saves here;
+- NULL is laid out as the number 0.5 and read back by `CASE ?n WHEN 0.5 THEN NULL ELSE ?n END` (no value of
+  these columns is a number with a fraction), booleans as 0/1: Python's sqlite3 binds a None three times, a
+  bool ten times slower than a number. The events' empty columns hold 0.5 from the start (`FastTickets.null`):
+  replacing millions of Nones afterwards would cost the converting process what it saves here;
+- `INSERT OR FAIL` and no function calls (not `NULLIF`): a multi-row INSERT that may abort half-way makes
+  SQLite keep a statement journal, a copy of every page the statement changes (and any function call counts as
+  possibly aborting). With an index of ~100 insertion points (tickets by unit) that journal outgrew its 64 KB
+  in memory on every statement: 2.7 GB written to a temporary file for a 1M-row file, 5–7 s. FAIL keeps the
+  rows a failing statement inserted before the error, which is harmless here: any error fails the whole file
+  and its transaction is rolled back;
 - instead of a duplicate mark per ticket, one block per chunk keeps the tickets' row numbers; the digest of
   such a ticket, needed only when the file repeats it, is taken from the store, where it is exactly what its
   row gave (`_stored_digest`).
@@ -23,7 +29,7 @@ from itertools import chain
 from hotline.ingest.records import EVENT_COLUMNS, TICKET_COLUMNS, VISIT_COLUMNS
 
 NULL = 0.5
-# table: (columns laid out — an offset first, but for tickets —, columns read through NULLIF, columns whose Nones
+# table: (columns laid out — an offset first, but for tickets —, columns read through the NULL stand-in, columns whose Nones
 # `lay_out` replaces, boolean columns)
 LAYOUT = {
     "tickets": (TICKET_COLUMNS, ("caller_name", "caller_phone", "unit_id"), ("caller_name", "caller_phone", "unit_id"),
@@ -95,6 +101,24 @@ def rows_of(table: str, statements: list[tuple]) -> list[tuple]:
             for row in (params[j:j + width] for j in range(0, len(params), width))]
 
 
+def values_clause(columns: tuple, nullable: tuple, rows: int, offset: bool) -> str:
+    """`(…), (…)` for `rows` laid-out rows, parameters numbered (a NULL stand-in column reads its own twice);
+    with `offset`, ?1 is the chunk's first ticket id and each row's first value an offset from it."""
+    out, k = [], 1 + offset
+    for _ in range(rows):
+        marks = []
+        for i, c in enumerate(columns):
+            if i == 0 and offset:
+                marks.append(f"?1 + ?{k}")
+            elif c in nullable:
+                marks.append(f"CASE ?{k} WHEN {NULL} THEN NULL ELSE ?{k} END")
+            else:
+                marks.append(f"?{k}")
+            k += 1
+        out.append(f"({', '.join(marks)})")
+    return ", ".join(out)
+
+
 class LaidOut:
     """The part of `Writer` that writes laid-out new tickets (SQLite only)."""
 
@@ -136,24 +160,15 @@ class LaidOut:
                 values.discard(NULL)
                 return {base + v for v in values} if i == 0 and base is not None else values
             self.references.check(table, columns, values_of)
-        marks = ["?1 + ?" if i == 0 and base is not None else "NULLIF(?, 0.5)" if c in nullable else "?"
-                 for i, c in enumerate(columns)]
-        one = f"({', '.join(marks)})"
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        skip = passes and table in ("tickets", "ticket_events", "return_visits")
-        if skip:
-            self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
-        try:
-            sql, rows, result = None, 0, None
-            for params in statements:
-                if len(params) != rows * width:
-                    rows = len(params) // width
-                    sql = head + ", ".join([one] * rows)
-                result = self.conn.exec_driver_sql(sql, params if base is None else (base,) + params)
-            return result.lastrowid
-        finally:
-            if skip and not self.conn.invalidated:  # (interrupted: the connection is discarded, the pragma with it)
-                self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+        head = f"INSERT OR FAIL INTO {table} ({', '.join(columns)}) VALUES "
+        self.ignore_checks(passes and table in ("tickets", "ticket_events", "return_visits"))  # (left as set: see there)
+        sql, rows, result = None, 0, None
+        for params in statements:
+            if len(params) != rows * width:
+                rows = len(params) // width
+                sql = head + values_clause(columns, nullable, rows, base is not None)
+            result = self.conn.exec_driver_sql(sql, params if base is None else (base,) + params)
+        return result.lastrowid
 
     def _block_marks(self, tids: list[int]) -> dict[int, tuple]:
         """(sheet, row number, None) of tickets inserted by `add_new`."""

@@ -57,7 +57,7 @@ KINDS = ("csv",)  # sources read from a file of their own; Parquet's reader runs
 # indexes kept up to date while the rows come, instead of built at the end: their keys mostly arrive in order
 # (ids, and times in an export sorted by time), so each insert is cheap, and this process has time to spare
 # while the other converts — the end of the file, when nothing else runs, is shorter by that much
-KEEP = ("ix_ticket_events_ticket", "ix_tickets_accepted_at", "ix_tickets_unit", "ix_return_visits_ticket")
+KEEP = ("ix_ticket_events_kind_at", "ix_ticket_events_ticket", "ix_tickets_accepted_at", "ix_tickets_unit", "ix_return_visits_ticket")
 
 
 def available(kind: str) -> bool:
@@ -144,6 +144,7 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
                         writer.add_new(sheet, len(msg.nos), *msg.params, msg.row_nos, msg.passes)
                     step(noted(msg, sheet), True)
                 else:
+                    writer.ignore_checks(False)  # (left on by `add_new`; what follows may write anything)
                     step(rebuild(msg, sheet, fast), False)
                     if DEFERRED in msg.kinds:
                         units.tell(told, msg.seq)
@@ -154,6 +155,8 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
                 tally[0] = msg[2]
                 raise msg[1]
     finally:
+        if not writer.conn.invalidated:  # (an interrupted driver call: the connection is discarded anyway)
+            writer.ignore_checks(False)
         receiver.close()
         told.close()
         if proc.is_alive():

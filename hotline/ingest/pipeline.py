@@ -156,7 +156,9 @@ def rollback_journal(conn: Connection):
 
 @contextmanager
 def foreign_keys_checked_by_writer(conn: Connection):
-    """SQLite: foreign keys off for the file's transaction, checked by the writer instead (constraints.py).
+    """SQLite: foreign keys off for the file's transaction, checked by the writer instead (constraints.py);
+    after it, foreign keys on and CHECK constraints applied again (`Writer.ignore_checks`), or the connection
+    is discarded.
 
     Why: SQLite looks every foreign key of every inserted row up in its parent table (a third of the cost of
     inserting a ticket or an event); the writer checks a whole batch at once and refuses a bad one the same way. The pragma
@@ -173,7 +175,9 @@ def foreign_keys_checked_by_writer(conn: Connection):
         if not conn.invalidated:  # (an interrupted driver call has SQLAlchemy discard the connection already)
             try:
                 driver.execute("PRAGMA foreign_keys = ON")
-                restored = driver.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+                driver.execute("PRAGMA ignore_check_constraints = OFF")  # (the writer's, whatever ended the file)
+                restored = (driver.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+                            and driver.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0)
             except Exception:  # noqa: BLE001 — a broken connection: dropped below
                 restored = False
             if not restored:

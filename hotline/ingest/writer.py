@@ -89,6 +89,7 @@ class Writer(LaidOut):
         self.call_span: dict[str, list] = {}
         self.dropped: list[Index] = []
         self.checks: dict[str, list | None] = {}
+        self.ignoring_checks = False  # PRAGMA ignore_check_constraints, as last set on this connection
         self.multi_params = 999  # what every SQLite accepts; more where the library says so
         if self.sqlite:
             driver = conn.connection.driver_connection
@@ -142,20 +143,33 @@ class Writer(LaidOut):
         insert = self._many if not self.sqlite else lambda sql, rows: self._many_rows(table, columns, rows)
         if not (rows and self.sqlite and table in CHECKED and self._passes_checks(table, columns, rows)):
             return insert(sql, rows)
-        self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+        self.ignore_checks(True)
         try:
             insert(sql, rows)
         finally:
             if not self.conn.invalidated:  # (Ctrl-C in the driver: SQLAlchemy discards the connection, pragma and all)
-                self.conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+                self.ignore_checks(False)
+
+    def ignore_checks(self, on: bool) -> None:
+        """SQLite's CHECK constraints skipped (on: for batches checked here) or applied, from the next statement.
+
+        Set only when it changes, because every flag pragma expires all of the connection's prepared statements:
+        switched on and off around each batch, re-preparing the multi-row INSERTs (thousands of parameters each)
+        cost 3–4 s of a 1M-row file. So `LaidOut` leaves it on from one chunk of new tickets to the next;
+        `parallel.load` switches it off before anything else writes, and the pipeline makes sure it is off
+        when the connection goes back to the pool."""
+        if on != self.ignoring_checks:
+            self.conn.exec_driver_sql(f"PRAGMA ignore_check_constraints = {'ON' if on else 'OFF'}")
+            self.ignoring_checks = on
 
     def _many_rows(self, table: str, columns: tuple, rows: list) -> None:
         """SQLite: many rows per INSERT statement (VALUES (…), (…), …), so the per-statement work of the driver
-        and of SQLite — reset, release of the GIL, end of statement — is paid once per few hundred rows."""
+        and of SQLite — reset, release of the GIL, end of statement — is paid once per few hundred rows.
+        OR FAIL: no statement journal (see hotline.ingest.laidout); any error fails the file anyway."""
         if not rows:
             return
         one = f"({', '.join('?' * len(columns))})"
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        head = f"INSERT OR FAIL INTO {table} ({', '.join(columns)}) VALUES "
         chain = itertools.chain.from_iterable
         i = 0
         for size in statement_sizes(len(rows), max(1, self.multi_params // len(columns))):  # (few distinct)
@@ -374,6 +388,7 @@ class Writer(LaidOut):
 
     # ---- end of the file ----------------------------------------------------------------------------------
     def finish(self) -> None:
+        self.ignore_checks(False)
         for table in ("ticket_events", "return_visits"):
             n = self.conn.exec_driver_sql(
                 f"DELETE FROM {table} WHERE id < {self.first[table]} AND ticket_id IN "

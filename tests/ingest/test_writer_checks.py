@@ -154,3 +154,42 @@ def test_with_the_store_open_elsewhere_an_import_stays_in_wal(db, tmp_path, monk
     assert seen == [("wal", 1), ("wal", 1)]
     assert other.execute("SELECT count(*) FROM tickets").fetchone() == (3,)
     other.close()
+
+
+def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_one(db):
+    """`Writer.ignore_checks` leaves SQLite's checks skipped from one passing chunk of new tickets to the next
+    (switching expires every prepared statement); a chunk that fails the writer's own check turns them back on."""
+    engine = open_engine(db)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        ensure_reference(conn)
+        writer = Writer(conn)
+        laid = lambda rows: lay_out("tickets", [r[1:] for r in rows], 10)  # noqa: E731
+        writer.next_ticket = 1
+        writer.add_new("工单", 1, laid([_ticket(1)]), [], [], b"\0" * 8, (True, True, True))
+        assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 1  # left on
+        writer.add_new("工单", 1, laid([_ticket(2)]), [], [], b"\0" * 8, (True, True, True))
+        with pytest.raises(IntegrityError, match="ck_tickets_channel"):
+            writer.add_new("工单", 1, laid([_ticket(3, channel="fax")]), [], [], b"\0" * 8, (False, True, True))
+        assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+        conn.rollback()
+    engine.dispose()
+
+
+def test_an_import_gives_back_its_connection_with_checks_applied(db, tmp_path):
+    """However the writer left `ignore_check_constraints` (on, between chunks of a big file), the pooled
+    connection comes back with SQLite's checks applied."""
+    from hotline.ingest.mapping import load_mapping
+    from hotline.ingest.pipeline import ImportOptions, import_files
+    from hotline.ingest.samples import write_csv as write_sample
+
+    engine = open_engine(db)
+    s, = import_files(engine, [write_sample(tmp_path / "big.csv", 12_000)],  # past the first 5,000 rows: two processes
+                      ImportOptions(load_mapping("platform_12345"), out_dir=tmp_path / "out"))
+    assert s.status == "loaded" and s.counts["tickets"] == {"inserted": 12_000}
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(IntegrityError, match="ck_tickets_channel"):
+            conn.exec_driver_sql("UPDATE tickets SET channel = 'fax' WHERE id = 1")
+    engine.dispose()
