@@ -26,8 +26,8 @@ Why the result is the same as in one process:
 - Ctrl-C, a failure here, or this process dying stops the other one: it ignores SIGINT (a terminal sends it to
   both; this one rolls back and terminates it) and exits when its next write to the pipe fails.
 
-While the other process converts, this one keeps the easy secondary indexes up to date (`KEEP`), so that less
-is left for the end of the file, when nothing runs beside it. Only CSV files (read lazily from a file of their
+While the other process converts, this one keeps the easy secondary indexes up to date
+(`writer.KEPT_DURING_LOAD`), so that less is left for the end of the file, when nothing runs beside it. Only CSV files (read lazily from a file of their
 own) take this path, and only where processes can be forked (Linux); the first chunk is always loaded here.
 """
 
@@ -54,10 +54,6 @@ from hotline.ingest.writer import Writer
 PARALLEL = True  # tests switch it off to compare
 HEAD = 5_000  # rows loaded here before the other process starts: most unit spellings are met by then (`Units`)
 KINDS = ("csv",)  # sources read from a file of their own; Parquet's reader runs threads (not safe to fork)
-# indexes kept up to date while the rows come, instead of built at the end: their keys mostly arrive in order
-# (ids, and times in an export sorted by time), so each insert is cheap, and this process has time to spare
-# while the other converts — the end of the file, when nothing else runs, is shorter by that much
-KEEP = ("ix_ticket_events_kind_at", "ix_ticket_events_ticket", "ix_tickets_accepted_at", "ix_tickets_unit", "ix_return_visits_ticket")
 
 
 def available(kind: str) -> bool:
@@ -122,7 +118,6 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
     touched = writer.touched_numbers()  # (their `Numbers` is made in the other process: memory only there)
     fresh = writer.first_ticket == 1  # no tickets in the store before this file: only its own can come again
     units = Units(fast)
-    writer.build_now(KEEP)
     proc = ctx.Process(target=_convert, args=(sender, receiver, updates, told, chunks, tally, fast, checks, per,
                                               touched), daemon=True)
     proc.start()
