@@ -131,8 +131,7 @@ class LaidOut:
         return [no for no, in self.conn.exec_driver_sql(f"SELECT ticket_no FROM tickets WHERE id >= {self.first_ticket} "
                                                         f"OR id IN (SELECT ticket_id FROM {self.t_rows})")]
 
-    def add_new(self, sheet: str, n: int, tickets: list, events: list, visits: list, row_nos: bytes,
-                passes: tuple) -> None:
+    def add_new(self, sheet: str, n: int, tickets: list, events: list, visits: list, row_nos: bytes) -> None:
         """Insert `n` tickets known to be new (`known` said none is stored, none repeats) with their events and
         visits: the rows `tickets` would insert for them, in the same order, and the block of their row numbers."""
         c = self.counts["tickets"]
@@ -141,27 +140,35 @@ class LaidOut:
         if "inserted" not in c:
             c["inserted"] = 0
         c["inserted"] += n
-        last = self._insert_laid_out("tickets", tickets, passes[0])
+        last = self._insert_laid_out("tickets", tickets)
         if last != base + n - 1:
             raise RuntimeError(f"ticket ids out of step: {last} after {n} from {base}")
-        self._insert_laid_out("ticket_events", events, passes[1], base)
-        self._insert_laid_out("return_visits", visits, passes[2], base)
+        self._insert_laid_out("ticket_events", events, base)
+        self._insert_laid_out("return_visits", visits, base)
         self.conn.exec_driver_sql(f"INSERT INTO {self.t_blocks} VALUES (?, ?, ?)", (base, sheet, row_nos))
 
-    def _insert_laid_out(self, table: str, statements: list, passes: bool, base: int | None = None):
-        """Multi-row INSERTs of laid-out parameters; constraints as `Writer._insert`. Returns the last rowid."""
+    def _insert_laid_out(self, table: str, statements: list, base: int | None = None):
+        """Multi-row INSERTs of laid-out parameters; constraints as `Writer._insert`. Returns the last rowid.
+
+        The CHECK constraints are verified here, not in the converting process: this one has time to spare
+        while the other converts (and the column sets serve the foreign-key check too)."""
         if not statements:
             return None
         columns, nullable, _, _ = LAYOUT[table]
         width = len(columns)
+        sets: dict[int, set] = {}
+
+        def values_of(i: int) -> set:  # a column's values, NULL (the stand-in) left out
+            if i not in sets:
+                sets[i] = set(chain.from_iterable(p[i::width] for p in statements))
+                sets[i].discard(NULL)
+            return sets[i]
+
         if self.references is not None:
-            def values_of(i: int) -> set:
-                values = set(chain.from_iterable(p[i::width] for p in statements))
-                values.discard(NULL)
-                return {base + v for v in values} if i == 0 and base is not None else values
-            self.references.check(table, columns, values_of)
+            self.references.check(table, columns, lambda i: {base + v for v in values_of(i)}
+                                  if i == 0 and base is not None else values_of(i))
         head = f"INSERT OR FAIL INTO {table} ({', '.join(columns)}) VALUES "
-        self.ignore_checks(passes and table in ("tickets", "ticket_events", "return_visits"))  # (left as set: see there)
+        self.ignore_checks(self._passes_checks(table, columns, values_of))  # (left as set: see there)
         sql, rows, result = None, 0, None
         for params in statements:
             if len(params) != rows * width:

@@ -16,7 +16,6 @@ from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from hotline.ingest.constraints import passes_checks
 from hotline.ingest.convert import CACHE_LIMIT, Row
 from hotline.ingest.fast import FastTickets, _blank
 from hotline.ingest.laidout import LAYOUT, lay_out, rows_of
@@ -38,7 +37,6 @@ class Packed(NamedTuple):
     twice: bool  # one of them twice
     row_nos: bytes  # their row numbers (array of int64)
     params: tuple  # INSERT parameters per statement, for tickets, events, visits (`laidout.lay_out`)
-    passes: tuple  # whether tickets, events, visits pass the CHECK constraints (`Writer._insert`)
     seq: int  # the last message of `Units` taken before converting it
 
 
@@ -67,7 +65,7 @@ class Numbers:
         return out if self.exact else list(range(len(nos)))
 
 
-def pack(batch: list, blank: int, fast: FastTickets, checks: dict, per: tuple, how: dict,
+def pack(batch: list, blank: int, fast: FastTickets, per: tuple, how: dict,
          numbers: Numbers, seq: int = 0) -> Packed:
     """(In the converting process.) Convert `batch`: what it gives, and what it could not convert."""
     deferred = _unresolved(batch, fast, how)
@@ -98,15 +96,10 @@ def pack(batch: list, blank: int, fast: FastTickets, checks: dict, per: tuple, h
     nos, tickets = list(map(itemgetter(0), items)), list(map(itemgetter(1), items))
     events = [(k,) + e for k, it in enumerate(items) if it[2] for e in it[2]]  # the ticket as an offset in the chunk
     visits = [(k,) + v for k, it in enumerate(items) if it[3] for v in it[3]]
-    params, passes = [], []
-    for table, rows, n in zip(TABLES, (tickets, events, visits), per):
-        params.append(lay_out(table, rows, n))
-        passes.append(bool(rows) and passes_checks(checks[table], LAYOUT[table][0],
-                                                   lambda i, rows=rows: set(map(itemgetter(i), rows))))
+    params = tuple(lay_out(table, rows, n) for table, rows, n in zip(TABLES, (tickets, events, visits), per))
     again = numbers.seen(nos)
     return Packed(len(batch), blank, kinds, special, (again, _cells_out([good[k].cells for k in again])), nos,
-                  len(set(nos)) < len(nos), array("q", map(attrgetter("row_no"), good)).tobytes(), tuple(params),
-                  tuple(passes), seq)
+                  len(set(nos)) < len(nos), array("q", map(attrgetter("row_no"), good)).tobytes(), params, seq)
 
 
 def _unresolved(batch: list, fast: FastTickets, how: dict) -> set[int]:

@@ -113,12 +113,11 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)  # chunks, from the other process
     updates, told = ctx.Pipe(duplex=False)  # units this process resolved, to it (`Units`)
-    checks = {t: writer.checks_for(t) for t in TABLES}  # read now: the other process has no database
     per = tuple(per_statement(t, writer.multi_params) for t in TABLES)
     touched = writer.touched_numbers()  # (their `Numbers` is made in the other process: memory only there)
     fresh = writer.first_ticket == 1  # no tickets in the store before this file: only its own can come again
     units = Units(fast)
-    proc = ctx.Process(target=_convert, args=(sender, receiver, updates, told, chunks, tally, fast, checks, per,
+    proc = ctx.Process(target=_convert, args=(sender, receiver, updates, told, chunks, tally, fast, per,
                                               touched), daemon=True)
     proc.start()
     sender.close()
@@ -136,7 +135,7 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
                 again = [msg.nos[k] for k in msg.cells[0]] if fresh else msg.nos  # (`Numbers`)
                 if DEFERRED not in msg.kinds and not msg.twice and not writer.known(again):
                     if msg.nos:
-                        writer.add_new(sheet, len(msg.nos), *msg.params, msg.row_nos, msg.passes)
+                        writer.add_new(sheet, len(msg.nos), *msg.params, msg.row_nos)
                     step(noted(msg, sheet), True)
                 else:
                     writer.ignore_checks(False)  # (left on by `add_new`; what follows may write anything)
@@ -218,7 +217,7 @@ class Units:
 
 # ---- the converting process ---------------------------------------------------------------------------------
 
-def _convert(sender, receiver, updates, told, chunks, tally, fast: FastTickets, checks: dict, per: tuple,
+def _convert(sender, receiver, updates, told, chunks, tally, fast: FastTickets, per: tuple,
              touched: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     receiver.close()
@@ -237,7 +236,7 @@ def _convert(sender, receiver, updates, told, chunks, tally, fast: FastTickets, 
             blank = tally[1]
             for batch in chunks:
                 seq = Units.learn(fast, updates, seq)
-                packed = pack(batch, tally[1] - blank, fast, checks, per, how, numbers, seq)
+                packed = pack(batch, tally[1] - blank, fast, per, how, numbers, seq)
                 blank = tally[1]
                 outbox.put(_sent(packed))
             outbox.put(_sent(("end", fast.fin.notes - notes, uses, how)))

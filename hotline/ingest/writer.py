@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import Connection, Index, text
 
@@ -142,7 +143,7 @@ class Writer(LaidOut):
         if rows and self.references is not None:
             self.references.check(table, columns, lambda i: {r[i] for r in rows})
         insert = self._many if not self.sqlite else lambda sql, rows: self._many_rows(table, columns, rows)
-        if not (rows and self.sqlite and table in CHECKED and self._passes_checks(table, columns, rows)):
+        if not (rows and self.sqlite and self._passes_checks(table, columns, lambda i: {r[i] for r in rows})):
             return insert(sql, rows)
         self.ignore_checks(True)
         try:
@@ -184,8 +185,8 @@ class Writer(LaidOut):
             self.checks[table] = check_constraints(sql) if sql else None
         return self.checks[table]
 
-    def _passes_checks(self, table: str, columns: tuple, rows: list) -> bool:
-        return passes_checks(self.checks_for(table), columns, lambda i: {r[i] for r in rows})
+    def _passes_checks(self, table: str, columns: tuple, values_of: Callable[[int], set]) -> bool:
+        return table in CHECKED and passes_checks(self.checks_for(table), columns, values_of)
 
     # ---- tickets (flat rows) ------------------------------------------------------------------------------
     def tickets(self, rows: list[Row], shape: TicketShape, sheet: str) -> list[Row]:

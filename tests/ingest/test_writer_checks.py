@@ -90,9 +90,9 @@ def test_with_sqlites_foreign_keys_off_the_writer_refuses_what_sqlite_would(db, 
         laid_out = [r[1:] if table == "tickets" else r for r in rows]
         with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
             if table == "tickets":
-                writer._insert_laid_out("tickets", lay_out("tickets", laid_out, 10), False)
+                writer._insert_laid_out("tickets", lay_out("tickets", laid_out, 10))
             else:  # offsets from ticket 1
-                writer._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), False, 1)
+                writer._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), 1)
         conn.rollback()
         driver.execute("PRAGMA foreign_keys = ON")
     engine.dispose()
@@ -158,7 +158,8 @@ def test_with_the_store_open_elsewhere_an_import_stays_in_wal(db, tmp_path, monk
 
 def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_one(db):
     """`Writer.ignore_checks` leaves SQLite's checks skipped from one passing chunk of new tickets to the next
-    (switching expires every prepared statement); a chunk that fails the writer's own check turns them back on."""
+    (switching expires every prepared statement); a chunk that fails the writer's own check turns them back on,
+    and SQLite refuses it."""
     engine = open_engine(db)
     with engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -166,11 +167,11 @@ def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_on
         writer = Writer(conn)
         laid = lambda rows: lay_out("tickets", [r[1:] for r in rows], 10)  # noqa: E731
         writer.next_ticket = 1
-        writer.add_new("工单", 1, laid([_ticket(1)]), [], [], b"\0" * 8, (True, True, True))
+        writer.add_new("工单", 1, laid([_ticket(1)]), [], [], b"\0" * 8)
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 1  # left on
-        writer.add_new("工单", 1, laid([_ticket(2)]), [], [], b"\0" * 8, (True, True, True))
+        writer.add_new("工单", 1, laid([_ticket(2)]), [], [], b"\0" * 8)
         with pytest.raises(IntegrityError, match="ck_tickets_channel"):
-            writer.add_new("工单", 1, laid([_ticket(3, channel="fax")]), [], [], b"\0" * 8, (False, True, True))
+            writer.add_new("工单", 1, laid([_ticket(3, channel="fax")]), [], [], b"\0" * 8)
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
         conn.rollback()
     engine.dispose()
