@@ -24,6 +24,7 @@ and executed as they are. Details that each save a measurable share of the write
 from __future__ import annotations
 
 import struct
+from functools import lru_cache
 from itertools import chain
 
 from hotline.ingest.records import EVENT_COLUMNS, TICKET_COLUMNS, VISIT_COLUMNS
@@ -101,6 +102,7 @@ def rows_of(table: str, statements: list[tuple]) -> list[tuple]:
             for row in (params[j:j + width] for j in range(0, len(params), width))]
 
 
+@lru_cache(maxsize=64)  # (a chunk's last statement of each table has a size of its own: built once per size)
 def values_clause(columns: tuple, nullable: tuple, rows: int, offset: bool) -> str:
     """`(…), (…)` for `rows` laid-out rows, parameters numbered (a NULL stand-in column reads its own twice);
     with `offset`, ?1 is the chunk's first ticket id and each row's first value an offset from it."""
