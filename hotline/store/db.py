@@ -38,12 +38,13 @@ def open_engine(url: str, *, create: bool = False, **engine_options) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
             cur = dbapi_conn.cursor()
-            try:
-                cur.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError:  # a big import holds the store in rollback-journal mode
-                pass  # (hotline.ingest.pipeline.rollback_journal); it sets WAL back when it ends
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL"):
+                try:
+                    cur.execute(f"PRAGMA {pragma}")
+                except sqlite3.OperationalError:  # "database is locked": a big import holds the store with a
+                    pass  # rollback journal (hotline.ingest.pipeline.rollback_journal) and sets WAL back when it
+                    # ends; this connection opens anyway (synchronous stays FULL) and reads once it commits
             cur.close()
 
     return engine
