@@ -122,7 +122,7 @@ def _calamine(path: Path, kind: str) -> Source:
         wb = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.VeryHidden]
     except (CalamineError, Exception) as exc:  # calamine raises several unrelated types for junk input
-        raise SourceError(NOT_A_SHEET.format(what=f"{path.name} 无法按 Excel 读取（{type(exc).__name__}）")) from None
+        raise _not_excel(path, exc) from None
 
     def open_sheet(name: str) -> RawSheet:
         try:
@@ -130,7 +130,7 @@ def _calamine(path: Path, kind: str) -> Source:
             merged = sh.merged_cell_ranges or []
             start = sh.start
         except Exception as exc:
-            raise SourceError(f"工作表“{name}”无法读取：{exc} / unreadable sheet") from None
+            raise _unreadable(name, exc) from None
         if start is None:
             return RawSheet(name, iter(()), 0)
         return RawSheet(name, _snapped(_unmerged(sh.iter_rows(), merged, start[1])), sh.end[0] + 1)
@@ -150,7 +150,7 @@ def _xlsx(path: Path) -> Source:
         wb = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.VeryHidden]
     except Exception as exc:  # calamine raises several unrelated types for junk input
-        raise SourceError(NOT_A_SHEET.format(what=f"{path.name} 无法按 Excel 读取（{type(exc).__name__}）")) from None
+        raise _not_excel(path, exc) from None
 
     def open_sheet(name: str) -> RawSheet:
         try:
@@ -158,7 +158,7 @@ def _xlsx(path: Path) -> Source:
             merged, dimension = meta.merged_cell_ranges or [], meta.dimension
             stream = wb.stream_sheet_by_name(name)
         except Exception as exc:
-            raise SourceError(f"工作表“{name}”无法读取：{exc} / unreadable sheet") from None
+            raise _unreadable(name, exc) from None
         return RawSheet(name, _snapped(_unmerged(_read(stream, name), merged, 0)), _last_row(dimension))
 
     return Source(path, "xlsx", None, names, open_sheet)
@@ -183,6 +183,14 @@ def _last_row(dimension: str | None) -> int | None:
         return None
     digits = dimension.rsplit(":", 1)[1].lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     return int(digits) if digits.isdigit() else None
+
+
+def _not_excel(path: Path, exc: Exception) -> SourceError:
+    return SourceError(NOT_A_SHEET.format(what=f"{path.name} 无法按 Excel 读取（{type(exc).__name__}）"))
+
+
+def _unreadable(sheet: str, exc: Exception) -> SourceError:
+    return SourceError(f"工作表“{sheet}”无法读取：{exc} / unreadable sheet")
 
 
 def _snapped(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:

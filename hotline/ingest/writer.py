@@ -390,7 +390,6 @@ class Writer(LaidOut):
 
     # ---- end of the file ----------------------------------------------------------------------------------
     def finish(self) -> None:
-        self.ignore_checks(False)
         for table in ("ticket_events", "return_visits"):
             n = self.conn.exec_driver_sql(
                 f"DELETE FROM {table} WHERE id < {self.first[table]} AND ticket_id IN "
