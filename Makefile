@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= sqlite:///var/hotline.sqlite
 
-.PHONY: demo test install clean bench
+.PHONY: demo test lint install clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,10 @@ demo: $(STAMP)
 	$(BIN)/hotline --db $(DB) generate --force
 	$(BIN)/hotline --db $(DB) report --month 2022-10 --out out --format json,docx,html,pdf
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check hotline tests benchmarks
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

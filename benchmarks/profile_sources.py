@@ -17,7 +17,7 @@ from pathlib import Path
 import ibis
 
 from hotline.metrics import sources as S
-from hotline.store.parquet import duckdb_over_parquet
+from hotline.metrics.parquet import duckdb_over_parquet
 
 MONTH_START, PREV_START, END = "2022-10-01", "2022-09-01", "2022-11-01"
 

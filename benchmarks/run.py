@@ -72,8 +72,9 @@ def pandas_figures(folder: Path, month: str) -> dict:
     each ticket's facts from its events with groupby, filter and count. No Ibis, no SQL."""
     import pandas as pd
 
-    from hotline.data import registry
-    from hotline.metrics.engine import month_bounds, pct, previous_month, round2
+    from hotline.domain.month import Month
+    from hotline.domain.numbers import pct, round2
+    from hotline.domain.registry import unit_registry
     from hotline.report.build import APPEAL_LABELS, GROUP_TITLES
 
     def read(name, cols=None):
@@ -111,11 +112,11 @@ def pandas_figures(folder: Path, month: str) -> dict:
     del visits
 
     def month_of(df, col, mon):
-        s, e = month_bounds(mon)
+        s, e = Month.of(mon).bounds
         return df[(df[col] >= s) & (df[col] < e)]
 
-    prev = previous_month(month)
-    start, end = month_bounds(month)
+    prev = str(Month.parse(month).previous())
+    start, end = Month.parse(month).bounds
 
     # ---- calls ----
     def call_stats(mon, city=True):
@@ -184,7 +185,7 @@ def pandas_figures(folder: Path, month: str) -> dict:
         overdue_units.append([unit, int(cells["n"].sum()), "、".join(cells["subcategory"].head(2))])
 
     # ---- county platforms ----
-    platforms, _, _ = registry()
+    platforms = unit_registry().platforms
     c_calls, c_answered, cc = call_stats(month, city=False)
     ca = month_of(t, "accepted_at", month)
     ca = ca[ca["platform"] != "city"]
@@ -192,8 +193,8 @@ def pandas_figures(folder: Path, month: str) -> dict:
     cv = month_of(v, "accepted_at", month)
     cv = cv[(cv["platform"] != "city") & (cv["resolution"] == "dispatched")]
     by_platform = cc.groupby("platform").size()
-    names = {p["code"]: p["name"].replace("12345热线", "") for p in platforms}
-    by_county = [[names[p["code"]], int(by_platform.get(p["code"], 0))] for p in platforms if p["level"] == "county"]
+    names = {p.code: p.short_name for p in platforms}
+    by_county = [[names[p.code], int(by_platform.get(p.code, 0))] for p in platforms if p.level == "county"]
 
     def mom_count(cur, prv):
         return pct(cur - prv, prv) if prv else None
@@ -241,9 +242,10 @@ def worker(kind: str, target: str, month: str, out: Path) -> None:
     import pyarrow  # noqa: F401
 
     import hotline.report.build as build_mod
-    from hotline.metrics.engine import MetricEngine, previous_month
+    from hotline.domain.month import Month
+    from hotline.metrics.engine import MetricEngine
+    from hotline.metrics.parquet import duckdb_over_parquet
     from hotline.report.build import ReportBuilder
-    from hotline.store.parquet import duckdb_over_parquet
 
     # Ibis loads a backend, its SQL compilers and its result conversion on first use: warm them up on a
     # throwaway in-memory connection so that the clock below sees the work, not the imports.
@@ -290,7 +292,7 @@ def worker(kind: str, target: str, month: str, out: Path) -> None:
         con.execute = counted
         t1 = time.perf_counter()
         # materialises the ticket and visit facts the report's two months can touch (as `hotline report` does)
-        engine = MetricEngine(con, months=(previous_month(month), month))
+        engine = MetricEngine(con, months=(Month.parse(month).previous(), month))
         t2 = time.perf_counter()
         model = ReportBuilder(con, engine).build(month)
         t3 = time.perf_counter()

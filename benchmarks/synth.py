@@ -37,8 +37,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 
-from hotline.data import registry, taxonomy
-from hotline.metrics.persist import persist_facts
+from hotline.domain.registry import taxonomy, unit_registry
+from hotline.metrics.parquet import persist_facts
 from hotline.store.parquet import ROW_GROUP_ROWS
 from hotline.store.schema import EVENT_KINDS, metadata
 
@@ -129,7 +129,8 @@ class Reference:
 
     def __init__(self, rng: np.random.Generator):
         self.cats, self.subs = taxonomy()
-        self.platforms, self.region_order, self.units = registry()
+        reg = unit_registry()
+        self.platforms, self.region_order, self.units = reg.platforms, list(reg.regions), reg.units
         self.unit_names = list(self.units)
         self.sub_names = list(self.subs)
         self.unit_id = {n: i + 1 for i, n in enumerate(self.unit_names)}
@@ -149,7 +150,7 @@ class Reference:
         self.county_unit = {u.platform: self.unit_id[n] - 1 for n, u in self.units.items() if u.platform}
 
     def tables(self, folder: Path) -> None:
-        write_table(folder, "platforms", {k: [p[k] for p in self.platforms] for k in ("code", "name", "level")})
+        write_table(folder, "platforms", {k: [getattr(p, k) for p in self.platforms] for k in ("code", "name", "level")})
         us = [self.units[n] for n in self.unit_names]
         write_table(folder, "units", dict(id=list(range(1, len(us) + 1)), name=self.unit_names,
                                           unit_group=[u.group for u in us], region=[u.region for u in us],
@@ -335,7 +336,7 @@ def ticket_chunk(rng, ref: Reference, w: Writers, first_id: int, at: np.ndarray,
     e_unit = np.concatenate(ev["unit"])
     e_due = np.concatenate(ev["due"])
     e_note = np.concatenate(ev["note"])
-    del ev
+    ev.clear()  # frees the per-kind arrays (a `del` would leave `add` above pointing at nothing)
     order = np.lexsort((kind, e_at, tid))
     tid, kind, e_at, e_unit, e_due, e_note = (x[order] for x in (tid, kind, e_at, e_unit, e_due, e_note))
     k = len(tid)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime as dt
 from pathlib import Path
 
 import ibis
 import pytest
 
+from hotline.metrics.parquet import duckdb_over_parquet, export_tables
 from hotline.store.db import migrate, open_engine
 from hotline.store.load import write_dataset
-from hotline.store.parquet import duckdb_over_parquet, export_tables
 
 D = dt
 
@@ -99,6 +100,16 @@ def postgres_database(name: str):
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
+def drop_postgres_database(name: str) -> None:
+    """Drop a database `postgres_database` made (its connections closed first)."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def tiny_con(request, tiny_store, tmp_path_factory):
     """The same tiny data on each engine: one test body, every backend."""
@@ -108,12 +119,15 @@ def tiny_con(request, tiny_store, tmp_path_factory):
         export_tables(con, folder)
         return duckdb_over_parquet(folder)
     if request.param == "postgres":
-        url = postgres_database("hotline_tiny_test")
+        name = f"hotline_tiny_test_{os.getpid()}"  # per process: two suites at once must not share it
+        url = postgres_database(name)
         engine = open_engine(url, create=True)
         migrate(engine)
         write_dataset(engine, tiny_tables())
         engine.dispose()
-        return ibis.postgres.connect(host="127.0.0.1", port=5432, user="postgres", database="hotline_tiny_test")
+        pg = ibis.postgres.connect(host="127.0.0.1", port=5432, user="postgres", database=name)
+        request.addfinalizer(lambda: (pg.disconnect(), drop_postgres_database(name)))
+        return pg
     return con
 
 

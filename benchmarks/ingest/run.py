@@ -7,7 +7,7 @@ exporters write them and with the shared-string table Excel and WPS write), and 
 
 Each import runs in a fresh process into a new SQLite store (`hotline import` as a user runs it, minus the
 terminal); the parent reads that child's own peak RSS from the kernel (os.wait4). The data is synthetic
-(hotline.ingest.samples: taxonomy and unit registry values, 2022/10/8 9:32:09 times, a merged title row in
+(hotline.generator.vendor_export: taxonomy and unit registry values, 2022/10/8 9:32:09 times, a merged title row in
 the XLSX, about 15 % of rows dispatched with the full chain of milestones and a return visit) and is
 written once into benchmarks/data/ingest/ (gitignored). The machine's load average is recorded with every
 result, because this 2-core machine is shared.
@@ -76,7 +76,7 @@ def measure(path: Path, mapping: str = "platform_12345", reimport: bool = False)
 def data_file(kind: str, rows: int) -> Path:
     """kind: csv, xlsx (inline strings, as streaming exporters write) or sst.xlsx (a shared-string table, as
     Excel and WPS write when a user saves the file)."""
-    from hotline.ingest.samples import write_csv, write_xlsx
+    from hotline.generator.vendor_export import write_csv, write_xlsx
 
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"platform_{rows}.{kind}"

@@ -96,7 +96,7 @@ def start_server(url: str, port: int) -> subprocess.Popen:
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("server exited during start-up")
+                raise RuntimeError("server exited during start-up") from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start within 60 s")

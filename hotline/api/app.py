@@ -32,9 +32,9 @@ def create_app(settings: ApiSettings | None = None, *, engine: Engine | None = N
     if engine is None:
         engine = service_engine(url, create=settings.create_store)
         if settings.create_store:
-            from hotline.service.reference import ensure_reference
+            from hotline.store.reference import ensure_reference_store
 
-            ensure_reference(engine)
+            ensure_reference_store(engine)
     app = FastAPI(title="hotline 12345 工单服务", version="0.1.0", description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
     app.state.service = WorkOrderService(engine, clock=clock)

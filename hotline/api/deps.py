@@ -14,7 +14,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from hotline.service.auth import ROLE_LABELS, authenticate
+from hotline.domain.codes import label
+from hotline.service.auth import authenticate
 from hotline.service.context import Principal
 from hotline.service.reporting import Reporting
 from hotline.service.store import read_tx
@@ -84,8 +85,8 @@ def require(*roles: str) -> Callable[..., Principal]:
 
     async def check(who: Principal = Depends(principal)) -> Principal:
         if who.role not in roles:
-            allowed = "、".join(ROLE_LABELS[r] for r in roles)
-            raise HTTPException(403, f"{ROLE_LABELS.get(who.role, who.role)}无权执行此操作（仅限：{allowed}）")
+            allowed = "、".join(label("role", r) for r in roles)
+            raise HTTPException(403, f"{label('role', who.role)}无权执行此操作（仅限：{allowed}）")
         return who
 
     return check

@@ -13,8 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
+from hotline.domain.codes import label
 from hotline.service.errors import ServiceError
-from hotline.service.lifecycle import default_lifecycle
 
 
 def install(app: FastAPI) -> None:
@@ -22,7 +22,7 @@ def install(app: FastAPI) -> None:
     async def _service(_: Request, exc: ServiceError):
         body = {"detail": exc.message}
         if "state" in exc.extra:
-            body.update(state=exc.extra["state"], state_label=default_lifecycle().label(exc.extra["state"]),
+            body.update(state=exc.extra["state"], state_label=label("state", exc.extra["state"]),
                         version=exc.extra.get("version"))
         return JSONResponse(body, status_code=exc.status)
 

@@ -7,7 +7,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -118,9 +118,9 @@ def generate(
 def report(
     month: Annotated[str, typer.Option(help="报告月份 YYYY-MM")],
     out: Annotated[Path, typer.Option(help="输出目录")] = Path("out"),
-    overrides: Annotated[Optional[Path], typer.Option(help="人工修改的章节（YAML：章节 → 段落列表）")] = None,
+    overrides: Annotated[Path | None, typer.Option(help="人工修改的章节（YAML：章节 → 段落列表）")] = None,
     engine: Annotated[str, typer.Option(help="查询引擎：sqlite（数据库）或 duckdb（Parquet 目录，用 --parquet）")] = "sqlite",
-    parquet: Annotated[Optional[Path], typer.Option(help="Parquet 目录（--engine duckdb 时）")] = None,
+    parquet: Annotated[Path | None, typer.Option(help="Parquet 目录（--engine duckdb 时）")] = None,
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：json,docx,html,pdf")] = "json",
 ) -> None:
     """计算某月运行情况分析报告，写出 report-YYYY-MM.json（及 .docx / .html / .pdf）。"""
@@ -160,19 +160,20 @@ def report(
 @app.command()
 def score(
     month: Annotated[str, typer.Option(help="考核月份 YYYY-MM")],
-    scheme: Annotated[Optional[Path], typer.Option(help="考核方案文件（YAML/TOML）；默认内置方案")] = None,
+    scheme: Annotated[Path | None, typer.Option(help="考核方案文件（YAML/TOML）；默认内置方案")] = None,
     subject: Annotated[str, typer.Option(help="county 县级平台 / unit 承办单位（方案文件自带时以文件为准）")] = "county",
     explain: Annotated[bool, typer.Option("--explain", help="逐项显示规则、输入与扣分")] = False,
 ) -> None:
     """按考核方案计算县级平台排名或承办单位得分（附件2）。"""
-    from hotline.metrics.engine import MetricEngine, MetricError, month_bounds
+    from hotline.domain.month import Month, MonthError
+    from hotline.metrics.engine import MetricEngine, MetricError
     from hotline.report.build import data_months
     from hotline.scoring.engine import ScoringError, rank, red_black
     from hotline.scoring.inputs import county_inputs, known_inputs, unit_inputs
     from hotline.scoring.scheme import SchemeError, builtin_scheme, load_scheme
 
     try:
-        month_bounds(month)
+        Month.parse(month)
         if scheme is not None:
             sch = load_scheme(scheme)
             sch = load_scheme(scheme, known_inputs(sch.subject))
@@ -190,7 +191,7 @@ def score(
         else:
             inputs = unit_inputs(engine, month, int(sch.ranking.get("min_volume", 0)))
         ranked = rank(sch, inputs)
-    except (StoreError, MetricError, SchemeError, ScoringError, UserError) as exc:
+    except (StoreError, MetricError, MonthError, SchemeError, ScoringError, UserError) as exc:
         fail(str(exc))
     typer.echo(f"{sch.name}（{month}）")
     typer.echo(f"{'排名':<4}{'对象':<14}{'总分':>8}  " + "  ".join(f"{p.label}({p.weight:g}%)" for p in sch.parts))
@@ -210,7 +211,7 @@ def score(
 @app.command("export-parquet")
 def export_parquet(out: Annotated[Path, typer.Option(help="输出目录")] = Path("var/parquet")) -> None:
     """把规范表导出为 Parquet（供 DuckDB 引擎与大数据量分析）。"""
-    from hotline.store.parquet import export_tables
+    from hotline.metrics.parquet import export_tables
 
     try:
         con = connect("sqlite", None)
@@ -224,9 +225,9 @@ def export_parquet(out: Annotated[Path, typer.Option(help="输出目录")] = Pat
 def import_(
     files: Annotated[list[Path], typer.Argument(help="要导入的文件（.xlsx/.xls/.ods/.csv/.parquet），可多个")],
     mapping: Annotated[str, typer.Option(help="映射：内置名称（platform_12345、hotline、tipdm、nyc311）或 YAML 文件路径")],
-    sheet: Annotated[Optional[str], typer.Option(help="只读这个工作表（默认读所有能识别表头的工作表）")] = None,
+    sheet: Annotated[str | None, typer.Option(help="只读这个工作表（默认读所有能识别表头的工作表）")] = None,
     encoding: Annotated[str, typer.Option(help="CSV 编码：auto（自动识别 UTF-8/GBK/GB18030）、utf-8、gbk、gb18030")] = "auto",
-    aliases: Annotated[Optional[Path], typer.Option(help="单位对照表（列：原始写法、对应单位），可用导入生成的“单位对照”表")] = None,
+    aliases: Annotated[Path | None, typer.Option(help="单位对照表（列：原始写法、对应单位），可用导入生成的“单位对照”表")] = None,
     report_dir: Annotated[Path, typer.Option(help="导入摘要与被拒绝行工作簿的输出目录")] = Path("var/imports"),
     rejects_format: Annotated[str, typer.Option(help="被拒绝行的格式：xlsx 或 csv")] = "xlsx",
     quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度")] = False,
@@ -245,8 +246,8 @@ def import_(
 @app.command("export")
 def export_(
     out: Annotated[Path, typer.Option(help="输出文件（csv/parquet 时其余各表写在同一目录，如 x-流转记录.csv）")],
-    month: Annotated[Optional[str], typer.Option(help="月份 YYYY-MM（按受理时间选工单、按来电时间选来电；缺省为全部）")] = None,
-    format: Annotated[Optional[str], typer.Option("--format", help="xlsx、csv 或 parquet（缺省按 --out 的扩展名）")] = None,
+    month: Annotated[str | None, typer.Option(help="月份 YYYY-MM（按受理时间选工单、按来电时间选来电；缺省为全部）")] = None,
+    format: Annotated[str | None, typer.Option("--format", help="xlsx、csv 或 parquet（缺省按 --out 的扩展名）")] = None,
 ) -> None:
     """按本项目的导出格式写出规范表（可用 hotline import --mapping hotline 原样导回）。"""
     from hotline.ingest.cli import run_export
@@ -270,9 +271,9 @@ def _service_engine(create: bool = False):
 
     engine = service_engine(state["db"], create=create)
     if create:
-        from hotline.service.reference import ensure_reference
+        from hotline.store.reference import ensure_reference_store
 
-        ensure_reference(engine)
+        ensure_reference_store(engine)
     return engine
 
 
@@ -301,8 +302,8 @@ def serve(
 def user_add(
     username: Annotated[str, typer.Argument(help="登录名")],
     role: Annotated[str, typer.Option(help="角色：operator 话务员 / liaison 联络员 / analyst 分析员 / admin 管理员")],
-    unit: Annotated[Optional[str], typer.Option(help="联络员所属承办单位（名称或 ID）")] = None,
-    name: Annotated[Optional[str], typer.Option(help="姓名")] = None,
+    unit: Annotated[str | None, typer.Option(help="联络员所属承办单位（名称或 ID）")] = None,
+    name: Annotated[str | None, typer.Option(help="姓名")] = None,
 ) -> None:
     """新增用户并签发访问令牌（令牌只显示这一次）。"""
     from hotline.service.auth import CLI, add_user, issue_token
@@ -358,7 +359,7 @@ def user_list() -> None:
     """列出用户。"""
     from sqlalchemy import select
 
-    from hotline.service.auth import ROLE_LABELS
+    from hotline.domain.codes import label
     from hotline.store.schema import units, users
 
     try:
@@ -369,12 +370,12 @@ def user_list() -> None:
         rows = conn.execute(select(users, units.c.name.label("unit")).outerjoin(units, units.c.id == users.c.unit_id)
                             .order_by(users.c.id)).mappings().all()
     for r in rows:
-        typer.echo(f"{r['username']:<16}{ROLE_LABELS.get(r['role'], r['role']):<6}{r['display_name']:<10}"
+        typer.echo(f"{r['username']:<16}{label('role', r['role']):<6}{r['display_name']:<10}"
                    f"{r['unit'] or ''}{'' if r['active'] else '（已停用）'}")
 
 
 @sla_app.command("run")
-def sla_run(now: Annotated[Optional[str], typer.Option(help="按此时刻检查（ISO 格式，如 2022-11-01T09:00；默认当前北京时间）")] = None) -> None:
+def sla_run(now: Annotated[str | None, typer.Option(help="按此时刻检查（ISO 格式，如 2022-11-01T09:00；默认当前北京时间）")] = None) -> None:
     """检查办理时限：对超期未反馈、超时未签收的工单写入催办（重复执行不会重复催办），并汇总超期未反馈工单。"""
     from datetime import datetime
 
@@ -397,10 +398,10 @@ def sla_run(now: Annotated[Optional[str], typer.Option(help="按此时刻检查�
 
 def connect(engine: str, parquet: Path | None):
     """An Ibis connection for the chosen engine: the store itself, or DuckDB over a Parquet folder."""
-    from hotline.store.db import open_engine, require_schema, sqlite_path
+    from hotline.store.db import ibis_connect, open_engine, require_schema
 
     if engine == "duckdb":
-        from hotline.store.parquet import duckdb_over_parquet
+        from hotline.metrics.parquet import duckdb_over_parquet
 
         if parquet is None or not parquet.is_dir():
             raise UserError(f"Parquet 目录不存在：{parquet} / parquet folder not found")
@@ -411,12 +412,7 @@ def connect(engine: str, parquet: Path | None):
     sa = open_engine(url)
     require_schema(sa)
     sa.dispose()
-    path = sqlite_path(url)
-    import ibis
-
-    if path is not None:
-        return ibis.sqlite.connect(str(path))
-    return ibis.connect(url.replace("postgresql+psycopg://", "postgres://").replace("postgresql://", "postgres://"))
+    return ibis_connect(url)
 
 
 def run() -> None:  # pragma: no cover - console entry point

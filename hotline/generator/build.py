@@ -11,13 +11,15 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from hotline.data import load_yaml, registry, taxonomy
 from hotline.domain.calendar import WorkingDays, load_default_calendar
+from hotline.domain.month import Month
+from hotline.domain.registry import taxonomy, unit_registry
+from hotline.domain.sla import default_rules
 from hotline.generator import content
 from hotline.generator import targets as T
-from hotline.generator.lifecycle import EventWriter, deadline_days
+from hotline.generator.lifecycle import EventWriter
 from hotline.generator.outcomes import dissatisfied_quota, split_satisfied
 from hotline.generator.plan import (
     carry_over,
@@ -26,6 +28,7 @@ from hotline.generator.plan import (
     september_cells,
     september_units,
 )
+from hotline.store.reference import reference_rows
 
 PLATFORM_SUFFIX = {"city": "099", "xiangtan_county": "100", "xiangxiang": "101", "shaoshan": "102"}
 OCT_START, NOV_START, SEP_START = datetime(2022, 10, 1), datetime(2022, 11, 1), datetime(2022, 9, 1)
@@ -50,7 +53,8 @@ class Builder:
         self.cal = calendar or load_default_calendar()
         self.ds = Dataset()
         self.cats, self.subs = taxonomy()
-        self.platforms, self.regions, self.units = registry()
+        self.units = unit_registry().units
+        self.rules = default_rules()
         self.unit_id = {name: i + 1 for i, name in enumerate(self.units)}
         self.sub_id = {name: s.sort_order + 1 for name, s in self.subs.items()}
         self.serial: Counter = Counter()
@@ -58,20 +62,9 @@ class Builder:
 
     # ---- reference tables -------------------------------------------------------------------------
     def reference(self) -> None:
-        for p in self.platforms:
-            self.ds.add("platforms", {"code": p["code"], "name": p["name"], "level": p["level"]})
-        for name, u in self.units.items():
-            self.ds.add("units", {"id": self.unit_id[name], "name": name, "unit_group": u.group, "region": u.region,
-                                  "platform": u.platform, "sort_order": u.sort_order})
-            for alias in u.aliases:
-                self.ds.add("unit_aliases", {"alias": alias, "unit_id": self.unit_id[name]})
-        for i, c in enumerate(self.cats):
-            self.ds.add("categories", {"id": i + 1, "name": c, "sort_order": i})
-        cat_id = {c: i + 1 for i, c in enumerate(self.cats)}
-        for name, s in self.subs.items():
-            self.ds.add("subcategories", {"id": self.sub_id[name], "category_id": cat_id[s.category], "name": name,
-                                          "short_name": s.short_name, "topic": s.topic,
-                                          "civility_theme": s.civility_theme, "sort_order": s.sort_order})
+        """The registries' rows, as every store gets them (ids: `unit_id`, `sub_id` number them the same way)."""
+        for table, rows in reference_rows().items():
+            self.ds.tables[table].extend(rows)
 
     # ---- tickets ------------------------------------------------------------------------------------
     def ticket_no(self, platform: str, at: datetime) -> str:
@@ -254,7 +247,7 @@ class Builder:
         at = t["accepted_at"]
         ev.add(t, "accept", at, "话务员", None, None, "accepted")
         disp = at + timedelta(minutes=rng.randint(10, 90))
-        due = self.cal.add(disp, deadline_days(t["appeal_type"]))
+        due = self.rules.due_at(self.cal, disp, t["appeal_type"])
         ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
         delay = rng.uniform(0.5, 20) if rng.random() < 0.93 else rng.uniform(25, 60)  # some units sign late
         sign = min(disp + timedelta(hours=delay), due - timedelta(hours=2))
@@ -359,7 +352,7 @@ class Builder:
                     ev = self.events
                     ev.add(t, "accept", at, "话务员", None, None, "accepted")
                     disp = at + timedelta(minutes=rng.randint(10, 90))
-                    due = self.cal.add(disp, deadline_days("complaint"))
+                    due = self.rules.due_at(self.cal, disp, "complaint")
                     ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
                     ev.add(t, "sign", disp + timedelta(hours=rng.uniform(1, 20)), f"{unit}联络员", unit, "dispatched", "signed")
                     for k in range(rng.randint(1, 3)):
@@ -404,8 +397,7 @@ class Builder:
             plan.append((platform, "2022-10", n_oct, ans_oct))
             plan.append((platform, "2022-09", n_sep, round(n_sep * 0.86)))
         for platform, month, n, answered in plan:
-            start = datetime(int(month[:4]), int(month[5:]), 1)
-            end = datetime(start.year + (start.month == 12), start.month % 12 + 1, 1)
+            start, end = Month.parse(month).bounds
             flags = [True] * answered + [False] * (n - answered)
             rng.shuffle(flags)
             for ok in flags:
@@ -435,10 +427,3 @@ class Builder:
 def build_dataset(seed: int = 20221010) -> Dataset:
     return Builder(seed).build()
 
-
-def month_bounds(month: str) -> tuple[date, date]:
-    y, m = int(month[:4]), int(month[5:])
-    return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1)
-
-
-__all__ = ["Builder", "Dataset", "build_dataset", "month_bounds", "time"]

@@ -20,9 +20,12 @@ generator, and all tables are tuples (stable order).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
-from typing import Callable, NamedTuple
+from typing import NamedTuple
+
+from hotline.domain.masking import mask_phone
 
 __all__ = [
     "APPEAL_TYPES",
@@ -32,7 +35,6 @@ __all__ = [
     "REGIONS",
     "SUBCATEGORIES",
     "caller",
-    "mask_phone",
     "ticket_content",
     "unit_feedback",
 ]
@@ -73,20 +75,6 @@ _MOBILE_PREFIXES = (
 
 def _surname(rng: random.Random) -> str:
     return rng.choices(_SURNAME_NAMES, cum_weights=_SURNAME_CUM)[0]
-
-
-def mask_phone(phone: str) -> str:
-    """Mask a phone number as the hotline shows it: first 3 and last 4 digits kept ('138****5621').
-
-    Spaces and hyphens are ignored; numbers shorter than 8 digits (110, 12345) are not personal and come
-    back unchanged. Anything else than digits raises ValueError.
-    """
-    digits = phone.replace(" ", "").replace("-", "")
-    if not (digits.isascii() and digits.isdigit()):
-        raise ValueError(f"not a phone number: {phone!r}")
-    if len(digits) < 8:
-        return digits
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def caller(rng: random.Random) -> tuple[str, str]:

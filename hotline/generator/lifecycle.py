@@ -1,20 +1,10 @@
-"""Event rows for generated tickets, and the default deadlines (SLA) by appeal type.
-
-Deadlines in working days (派单之日起): 咨询/求助 3, 投诉/建议 5 — the defaults many Hunan cities publish in
-their 12345 management rules; the work-order service makes them configurable.
-"""
+"""Event rows for generated tickets (deadlines come from the SLA rules, hotline/data/sla.yaml)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from hotline.domain.calendar import WorkingDays
-
-DEADLINE_DAYS = {"consult": 3, "help": 3, "complaint": 5, "suggestion": 5, "invalid": 3, "other": 3}
-
-
-def deadline_days(appeal_type: str) -> int:
-    return DEADLINE_DAYS[appeal_type]
 
 
 class EventWriter:

@@ -12,7 +12,8 @@ the indirection.)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hotline.ingest.fields import LABELS, OPEN_CODES, TABLES, Field
 from hotline.ingest.header import Layout, template_headers

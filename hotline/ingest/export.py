@@ -22,8 +22,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, and_, select
 
+from hotline.domain.month import Month
 from hotline.ingest.fields import LABELS, TABLE_LABELS, TABLES
-from hotline.metrics.engine import month_bounds
 from hotline.store.schema import calls, categories, return_visits, subcategories, ticket_events, tickets, units
 
 FORMATS = ("xlsx", "csv", "parquet")
@@ -44,7 +44,7 @@ def _yes(v):
 
 
 def _queries(month: str | None):
-    start_end = month_bounds(month) if month else None
+    start_end = Month.of(month).bounds if month else None
     in_month = and_(tickets.c.accepted_at >= start_end[0], tickets.c.accepted_at < start_end[1]) if month else True
     handler, involved = units.alias("handler"), units.alias("involved")
     t = (select(tickets.c.ticket_no, tickets.c.platform, tickets.c.accepted_at, tickets.c.channel, tickets.c.appeal_type,

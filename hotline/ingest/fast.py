@@ -24,11 +24,11 @@ Not handled here (the whole sheet goes row by row): composed fields (`compose:`)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from itertools import compress, repeat
-from typing import Any, Callable
+from typing import Any
 
-from hotline.generator.lifecycle import DEADLINE_DAYS
 from hotline.ingest.convert import CACHE_LIMIT, Converter, Row
 from hotline.ingest.records import NO_CONTENT, TicketFinisher, TicketItem
 from hotline.ingest.refs import unit_spelling
@@ -402,7 +402,7 @@ class FastTickets:
             return DUE[i]
         if deadline == "none":
             return None
-        days = self.mapping.deadline_days.get(appeal, DEADLINE_DAYS.get(appeal, 3))
+        days = self.fin.deadline_days(appeal)
         k = (at[:10], days)
         due = self._dues.get(k, _MISS)
         if due is _MISS:  # TicketFinisher._due remembers it per day too (and notes an unconfigured year)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from hotline.ingest.convert import CACHE_LIMIT, Row
 from hotline.ingest.fast import FastTickets, _blank
-from hotline.ingest.laidout import LAYOUT, lay_out, rows_of
+from hotline.ingest.laidout import lay_out, rows_of
 from hotline.ingest.records import TicketItem
 
 NEW, REPAIRED, REJECTED, DEFERRED = b"N"[0], b"R"[0], b"E"[0], b"D"[0]

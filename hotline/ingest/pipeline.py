@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from hotline.ingest.convert import Converter, Row, blank_test
 from hotline.ingest import parallel
+from hotline.ingest.convert import Converter, Row, blank_test
 from hotline.ingest.fast import FastTickets
 from hotline.ingest.fields import LOAD_ORDER, TABLE_LABELS, TABLES
 from hotline.ingest.header import SCAN_ROWS, detect
@@ -27,9 +27,10 @@ from hotline.ingest.mapping import Mapping
 from hotline.ingest.outcome import FileSummary, RejectsWriter, SheetSummary
 from hotline.ingest.progress import Progress, Silent
 from hotline.ingest.records import TicketFinisher, finish_child
-from hotline.ingest.refs import Refs, ensure_reference
+from hotline.ingest.refs import Refs
 from hotline.ingest.sources import SourceError, open_source
 from hotline.ingest.writer import Writer
+from hotline.store.reference import ensure_reference
 
 CHUNK = 20_000
 FAST = True  # ticket sheets column by column where possible (tests switch it off to compare the two paths)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from hotline.domain.calendar import CalendarNotConfigured, load_default_calendar
-from hotline.generator.lifecycle import DEADLINE_DAYS
+from hotline.domain.sla import default_rules
 from hotline.ingest.convert import Row
 from hotline.ingest.fields import REQUIRED, TABLES
 from hotline.ingest.header import Layout
@@ -124,6 +124,7 @@ class TicketFinisher:
         self.shape = ticket_shape(layout, mapping)
         self.deadline = mapping.tables["tickets"].deadline
         self.calendar = load_default_calendar() if self.deadline == "computed" else None
+        self.rules = default_rules()
         d = mapping.defaults
         self.default_platform = refs.platform(d["platform"]) if d.get("platform") else "city"
         self.default_channel = mapping.code("channel", str(d.get("channel", "phone"))) or "phone"
@@ -211,12 +212,16 @@ class TicketFinisher:
             return self.refs.unit_region[unit_id]
         return m.region_default
 
+    def deadline_days(self, appeal: str) -> int:
+        """Working days to handle a ticket of this appeal type: the mapping's, else the SLA rules' (sla.yaml)."""
+        return self.mapping.deadline_days.get(appeal) or self.rules.deadline_days(appeal)
+
     def _due(self, row: Row, dispatched_at, appeal: str):
         if self.deadline == "column":
             return row.rec.get("due_at")
         if self.deadline == "none":
             return None
-        days = self.mapping.deadline_days.get(appeal, DEADLINE_DAYS.get(appeal, 3))
+        days = self.deadline_days(appeal)
         k = (dispatched_at.toordinal(), days)  # the deadline depends on the day only: remembered per day
         due = self._dues.get(k, False)
         if due is False:

@@ -21,38 +21,11 @@ from collections import Counter
 
 from sqlalchemy import Connection, func, select
 
-from hotline.data import registry, taxonomy
 from hotline.ingest.mapping import Mapping
 from hotline.ingest.values import Bad, cell_text, key
 from hotline.store.schema import categories, platforms, subcategories, unit_aliases, units
 
 OTHER_SUBCATEGORY = "其他诉求"
-
-
-def ensure_reference(conn: Connection) -> list[str]:
-    """Fill empty reference tables (a fresh store) from the shipped registry and taxonomy; say what was added."""
-    added = []
-    plats, _, regs = registry()
-    cats, subs = taxonomy()
-    if conn.execute(select(func.count()).select_from(platforms)).scalar() == 0:
-        conn.execute(platforms.insert(), [{"code": p["code"], "name": p["name"], "level": p["level"]} for p in plats])
-        added.append("热线平台")
-    if conn.execute(select(func.count()).select_from(units)).scalar() == 0:
-        ids = {name: i + 1 for i, name in enumerate(regs)}
-        conn.execute(units.insert(), [{"id": ids[n], "name": n, "unit_group": u.group, "region": u.region,
-                                       "platform": u.platform, "sort_order": u.sort_order} for n, u in regs.items()])
-        aliases = [{"alias": a, "unit_id": ids[n]} for n, u in regs.items() for a in u.aliases if a != n]
-        if aliases:
-            conn.execute(unit_aliases.insert(), aliases)
-        added.append("承办单位名录")
-    if conn.execute(select(func.count()).select_from(categories)).scalar() == 0:
-        cat_id = {c: i + 1 for i, c in enumerate(cats)}
-        conn.execute(categories.insert(), [{"id": i, "name": c, "sort_order": i - 1} for c, i in cat_id.items()])
-        conn.execute(subcategories.insert(), [
-            {"id": s.sort_order + 1, "category_id": cat_id[s.category], "name": n, "short_name": s.short_name,
-             "topic": s.topic, "civility_theme": s.civility_theme, "sort_order": s.sort_order} for n, s in subs.items()])
-        added.append("诉求分类")
-    return added
 
 
 def unit_spelling(value) -> str:

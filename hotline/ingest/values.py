@@ -16,7 +16,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from hotline.generator.content import mask_phone
+from hotline.domain.masking import mask_phone, phone_digits
 
 
 class Bad(ValueError):
@@ -275,15 +275,13 @@ def phone(value) -> tuple[str | None, str | None]:
     text = cell_text(value)
     if text is None:
         return None, None
-    t = unicodedata.normalize("NFKC", text).replace(" ", "").replace("-", "")
+    t = unicodedata.normalize("NFKC", text)
     if "*" in t:
-        return t[:16], None
-    if t.startswith("+86"):
-        t = t[3:]
-    try:
-        return mask_phone(t), None
-    except ValueError:
+        return t.replace(" ", "").replace("-", "")[:16], None
+    digits = phone_digits(t)
+    if digits is None:
         return None, f"联系电话“{text}”不是电话号码，已置空"
+    return mask_phone(digits), None
 
 
 _ANON = ("先生", "女士", "某", "市民", "匿名", "*")

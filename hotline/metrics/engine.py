@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 import ibis
 import pandas as pd
 
 from hotline.data import load_yaml
+from hotline.domain.month import Month
+from hotline.domain.numbers import pct, round2
 from hotline.metrics.sources import Sources
 
 
@@ -58,36 +59,9 @@ def load_metrics() -> dict[str, Metric]:
     return out
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    try:
-        y, m = int(month[:4]), int(month[5:7])
-        if len(month) != 7 or month[4] != "-" or not 1 <= m <= 12:
-            raise ValueError
-    except ValueError:
-        raise MetricError(f"月份格式应为 YYYY-MM：{month!r} / month must look like 2022-10") from None
-    return datetime(y, m, 1), datetime(y + (m == 12), m % 12 + 1, 1)
-
-
-def previous_month(month: str) -> str:
-    start, _ = month_bounds(month)
-    y, m = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
-    return f"{y:04d}-{m:02d}"
-
-
 def _int(x) -> int:
     """A SUM as an int; NULL (no rows) is 0."""
     return 0 if x is None or x != x else int(x)
-
-
-def round2(x: float | None) -> float | None:
-    """Two decimals, half up — as the office's spreadsheets print (Python's round() is half-even)."""
-    if x is None:
-        return None
-    return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def pct(num: int, den: int) -> float | None:
-    return round2(100.0 * num / den) if den else None
 
 
 @dataclass(frozen=True)
@@ -158,11 +132,11 @@ def _predicate(t: ibis.Table, spec: dict, start: datetime, end: datetime):
 
 
 class MetricEngine:
-    def __init__(self, con: ibis.BaseBackend, materialise: bool = True, months: tuple[str, ...] | None = None):
+    def __init__(self, con: ibis.BaseBackend, materialise: bool = True, months: tuple[Month | str, ...] | None = None):
         """`months`: restrict the engine to these months (what a monthly report needs: the month and the one
         before); asking it about another month is an error rather than a silently partial answer."""
-        self.months = tuple(months) if months else None
-        window = (month_bounds(min(self.months))[0], month_bounds(max(self.months))[1]) if self.months else None
+        self.months = tuple(Month.of(m) for m in months) if months else None
+        window = (min(self.months).start, max(self.months).end) if self.months else None
         self.sources = Sources(con, materialise_tables=materialise, window=window)
         self.metrics = load_metrics()
         self._cache: dict[tuple[str, str], Value] = {}
@@ -188,20 +162,21 @@ class MetricEngine:
         except KeyError:
             raise MetricError(f"未定义的指标 / unknown metric: {name}") from None
 
-    def _window(self, m: Metric, month: str, where: dict | None) -> ibis.Table:
+    def _window(self, m: Metric, month: Month, where: dict | None) -> ibis.Table:
         """The source restricted to the month on the metric's basis (and to `where`)."""
         if self.months and month not in self.months:
-            raise MetricError(f"此次计算只覆盖 {', '.join(self.months)} / this engine covers only {', '.join(self.months)}")
-        start, end = month_bounds(month)
+            covered = ", ".join(map(str, self.months))
+            raise MetricError(f"此次计算只覆盖 {covered} / this engine covers only {covered}")
+        start, end = month.bounds
         t = self.sources[m.source]
         preds = _predicate(t, where or {}, start, end)
         if m.basis != "snapshot":
             preds += [t[m.basis] >= start, t[m.basis] < end]
         return t.filter(*preds) if preds else t
 
-    def _aggs(self, m: Metric, t: ibis.Table, month: str) -> dict:
+    def _aggs(self, m: Metric, t: ibis.Table, month: Month) -> dict:
         """Conditional aggregates, so several metrics with different filters share one scan."""
-        start, end = month_bounds(month)
+        start, end = month.bounds
 
         def when(*specs: dict):
             preds = [p for spec in specs for p in _predicate(t, spec, start, end)]
@@ -213,7 +188,8 @@ class MetricEngine:
             aggs[f"{m.name}__den"] = t.count(where=when(m.filter, m.denominator))
         return aggs
 
-    def value(self, name: str, month: str, where: dict | None = None) -> Value:
+    def value(self, name: str, month: Month | str, where: dict | None = None) -> Value:
+        month = Month.of(month)
         m = self.metric(name)
         if m.kind == "ratio_of":
             num = sum(self.value(n, month, where).num for n in m.numerator_metrics)
@@ -228,7 +204,7 @@ class MetricEngine:
                 self._cache[(k, month)] = v
         return self._cache[(name, month)]
 
-    def _scan(self, ms: list[Metric], month: str, where: dict | None) -> dict[str, Value]:
+    def _scan(self, ms: list[Metric], month: Month, where: dict | None) -> dict[str, Value]:
         t = self._window(ms[0], month, where)
         aggs = {}
         for m in ms:
@@ -241,16 +217,17 @@ class MetricEngine:
             out[m.name] = Value(num, den)
         return out
 
-    def by(self, names: list[str], month: str, group: list[str], where: dict | None = None) -> list[dict]:
+    def by(self, names: list[str], month: Month | str, group: list[str], where: dict | None = None) -> list[dict]:
         """Several metrics of one source and basis, grouped; each row: group columns plus a Value per metric.
 
         Groups where every metric is zero are dropped (a group exists when some row passes a filter)."""
+        month = Month.of(month)
         key = (tuple(names), month, tuple(group), repr(sorted((where or {}).items())))
         if key not in self._by_cache:  # sections ask for the same grouping more than once (top 10, then all)
             self._by_cache[key] = self._by(names, month, group, where)
         return list(self._by_cache[key])
 
-    def _by(self, names: list[str], month: str, group: list[str], where: dict | None) -> list[dict]:
+    def _by(self, names: list[str], month: Month, group: list[str], where: dict | None) -> list[dict]:
         ms = [self.metric(n) for n in names]
         if len({(m.source, m.basis) for m in ms}) != 1:
             raise MetricError("metrics grouped together must share source and basis")
@@ -270,9 +247,10 @@ class MetricEngine:
                 rows.append(row)
         return rows
 
-    def mom(self, name: str, month: str, where: dict | None = None) -> Change:
+    def mom(self, name: str, month: Month | str, where: dict | None = None) -> Change:
+        month = Month.of(month)
         cur = self.value(name, month, where)
-        prev = self.value(name, previous_month(month), where)
+        prev = self.value(name, month.previous(), where)
         m = self.metric(name)
         if m.kind == "count":
             delta = pct(cur.num - prev.num, prev.num) if prev.num else None
@@ -281,7 +259,7 @@ class MetricEngine:
             return Change(cur.rate, None, None)
         return Change(cur.rate, prev.rate, round2(cur.rate - prev.rate))
 
-    def top(self, name: str, month: str, group: str, n: int | None, where: dict | None = None,
+    def top(self, name: str, month: Month | str, group: str, n: int | None, where: dict | None = None,
             order: str | None = None, share_of: int | None = None) -> list[tuple[str, int, float]]:
         """Top-N groups of a count metric with their share (of `share_of`, else of the metric's total).
 
@@ -295,8 +273,8 @@ class MetricEngine:
         out = [(r[group], r[name].num, pct(r[name].num, total)) for r in rows]
         return out[:n] if n else out
 
-    def nested(self, name: str, month: str, outer: str, inner: str, where: dict | None = None,
-               outer_order: str | None = None, inner_order: str | None = None) -> list["Group"]:
+    def nested(self, name: str, month: Month | str, outer: str, inner: str, where: dict | None = None,
+               outer_order: str | None = None, inner_order: str | None = None) -> list[Group]:
         """A count metric grouped by `outer`, each group with its `inner` cells: both ranked by count, ties by
         the given order columns (the shape of 图4/图5/图7/图8/图10: a ranking of groups with their top items)."""
         cols = [c for c in (outer, outer_order, inner, inner_order) if c]

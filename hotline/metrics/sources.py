@@ -203,7 +203,7 @@ def return_facts(con: ibis.BaseBackend, start=None, end=None) -> ibis.Table:
 
 def persisted_facts(con: ibis.BaseBackend) -> dict[str, ibis.Table] | None:
     """The persisted facts (ticket, visit and return facts), when the backend holds them all
-    (see hotline/metrics/persist.py)."""
+    (see hotline/metrics/parquet.py)."""
     try:
         return {name: con.table(name) for name in PERSISTED_TABLES}
     except TableNotFound:

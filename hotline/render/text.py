@@ -62,9 +62,9 @@ def oneline(text: str) -> str:
 
 def short_unit(name: str) -> str:
     """岳塘区人民政府 → 岳塘区, 湘潭高新区管委会 → 高新区 (the region name of the registry), others as they are."""
-    from hotline.data import registry
+    from hotline.domain.registry import unit_registry
 
-    unit = registry()[2].get(name)
+    unit = unit_registry().units.get(name)
     return unit.region if unit is not None and unit.group == "region" and unit.region else name
 
 

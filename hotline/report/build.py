@@ -7,18 +7,20 @@ grouping and which month, and orders the results the way the seed report prints 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 
 import ibis
 
-from hotline.data import load_yaml, registry
-from hotline.metrics.engine import Change, MetricEngine, MetricError, month_bounds, pct, previous_month
+from hotline.data import load_yaml
+from hotline.domain.codes import LABELS
+from hotline.domain.month import Month
+from hotline.domain.numbers import pct
+from hotline.domain.registry import unit_registry
+from hotline.metrics.engine import Change, MetricEngine
 from hotline.report import model as M
 from hotline.report.narrative import draft_narratives
 
-APPEAL_LABELS = {"consult": "咨询类", "help": "求助类", "complaint": "投诉类", "suggestion": "建议类",
-                 "invalid": "无效类", "other": "其他类"}
-GROUP_TITLES = {"region": "县市区、园区（示范区）", "city_dept": "市直、驻潭单位", "public_service": "承担公共服务的企事业单位"}
+APPEAL_LABELS = {code: f"{word}类" for code, word in LABELS["appeal_type"].items()}  # 咨询类 …
+GROUP_TITLES = LABELS["unit_group"]
 ANNEX1_NOTES = [
     "以上成员单位按受理工单数量排序；",
     "本表格中的数据均以回访时间为截点进行统计；",
@@ -48,11 +50,7 @@ def data_months(con: ibis.BaseBackend) -> list[str]:
     if not bounds:
         return []
     first, last = min(bounds), max(bounds)
-    months, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        months.append(f"{y:04d}-{m:02d}")
-        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
-    return months
+    return [str(m) for m in Month.containing(first).until(Month.containing(last))]
 
 
 class ReportBuilder:
@@ -60,7 +58,8 @@ class ReportBuilder:
         self.con = con
         self.missing: list[str] = []
         self._engine = engine
-        self.platforms, self.region_order, self.units = registry()
+        reg = unit_registry()
+        self.platforms, self.region_order, self.units = reg.platforms, list(reg.regions), reg.units
 
     @property
     def engine(self) -> MetricEngine:
@@ -100,7 +99,7 @@ class ReportBuilder:
         accepted = e.value("accepted", month).num
         cats = e.top("accepted", month, "category", 5, order="cat_order", share_of=accepted)
         subs = e.top("accepted", month, "subcategory", 10, order="sub_order", share_of=accepted)
-        prev = {s: c for s, c, _ in e.top("accepted", previous_month(month), "subcategory", None, order="sub_order")}
+        prev = {s: c for s, c, _ in e.top("accepted", Month.parse(month).previous(), "subcategory", None, order="sub_order")}
         all_subs = e.top("accepted", month, "subcategory", None, order="sub_order")
         hot = max(all_subs, key=lambda r: r[1] - prev.get(r[0], 0), default=None)
         regions = self.panels("dispatched", month, "unit_region", self.region_order, None, {"unit_group": "region"})
@@ -156,7 +155,7 @@ class ReportBuilder:
                 out.append(row(seq, r["unit"], r))
             groups.append(M.UnitGroup(group=code, title=f"{title}（合计 {len(out)} 家）", rows=out))
         totals = {n: self.engine.value(n, month) for n in names}
-        return M.Annex1(title=f"{int(month[5:])}月份市本级 12345热线平台工单办理情况统计表", groups=groups,
+        return M.Annex1(title=f"{Month.parse(month).label}份市本级 12345热线平台工单办理情况统计表", groups=groups,
                         total=row(0, "总计", totals), notes=ANNEX1_NOTES)
 
     def overdue(self, month: str) -> list[M.OverdueUnit]:
@@ -167,8 +166,8 @@ class ReportBuilder:
     def county(self, month: str) -> M.CountyFigures:
         e = self.engine
         by = {r["platform"]: r["county_calls"].num for r in e.by(["county_calls"], month, ["platform"])}
-        names = {p["code"]: p["name"].replace("12345热线", "") for p in self.platforms}
-        order = [p["code"] for p in self.platforms if p["level"] == "county"]
+        names = {p.code: p.short_name for p in self.platforms}
+        order = [p.code for p in self.platforms if p.level == "county"]
         return M.CountyFigures(
             calls=e.value("county_calls", month).num, calls_mom=mom(e.mom("county_calls", month)),
             by_county=[M.Share(label=names[c], count=by.get(c, 0), share=None) for c in order],
@@ -205,13 +204,15 @@ class ReportBuilder:
 
     def annex3(self, month: str) -> tuple[list[M.SpotCheckRow], str]:
         """Provincial spot checks from January to the month before (the seed's 1-9月份 for October)."""
-        year, prev = month[:4], previous_month(month)
+        this = Month.parse(month)
+        prev = this.previous()
         sc = self.con.table("spot_checks")
-        df = sc.filter((sc.month >= f"{year}-01") & (sc.month <= prev)).order_by(["month", "id"]).execute()
-        rows = [M.SpotCheckRow(seq=i + 1, month=f"{int(r.month[5:])}月", ticket_no=r.ticket_no, unit=r.unit_name,
+        in_year = (sc.month >= str(this.first_of_year())) & (sc.month <= str(prev))
+        df = sc.filter(in_year).order_by(["month", "id"]).execute()
+        rows = [M.SpotCheckRow(seq=i + 1, month=Month.parse(r.month).label, ticket_no=r.ticket_no, unit=r.unit_name,
                                content=r.content, feedback=r.feedback, outcome=r.outcome)
                 for i, r in enumerate(df.itertuples())]
-        last = int(prev[5:]) if prev[:4] == year else 12
+        last = prev.month if prev.year == this.year else 12
         return rows, f"1-{last}月份"
 
     def check_inputs(self, month: str) -> None:
@@ -232,8 +233,9 @@ class ReportBuilder:
         no_unit = e.value("dispatched_without_unit", month).num
         if no_unit:
             self.missing.append(f"承办单位：{no_unit} 件派发工单没有承办单位，未计入各单位统计")
-        if e.value("calls", previous_month(month)).num == 0 and e.value("accepted", previous_month(month)).num == 0:
-            self.missing.append(f"环比：没有上月（{previous_month(month)}）数据")
+        prev = Month.parse(month).previous()
+        if e.value("calls", prev).num == 0 and e.value("accepted", prev).num == 0:
+            self.missing.append(f"环比：没有上月（{prev}）数据")
 
     def annex2(self, month: str) -> list[M.CountyScoreRow] | None:
         """附件2: the county ranking under the built-in county scheme (None when its inputs are missing)."""
@@ -279,7 +281,7 @@ class ReportBuilder:
 
     # ---- the whole report -------------------------------------------------------------------------------
     def build(self, month: str, overrides: dict | None = None) -> M.Report:
-        month_bounds(month)  # validates the format
+        this = Month.parse(month)  # validates the format
         months = data_months(self.con)
         if not months:
             raise ReportError("数据库中没有来电或工单数据 / the store holds no calls or tickets")
@@ -287,7 +289,7 @@ class ReportBuilder:
             raise ReportError(f"{month} 不在数据覆盖范围（{months[0]} 至 {months[-1]}）/ "
                               f"{month} is outside the data ({months[0]} to {months[-1]})")
         if self._engine is None:  # only the month and the month before are materialised
-            self._engine = MetricEngine(self.con, months=(previous_month(month), month))
+            self._engine = MetricEngine(self.con, months=(this.previous(), this))
         if self.engine.value("accepted", month).num == 0:
             raise ReportError(f"{month} 没有受理工单 / no tickets accepted in {month}")
         self.check_inputs(month)
@@ -299,7 +301,7 @@ class ReportBuilder:
         seed = load_yaml("seed_records.yaml")
         report = M.Report(
             city="湘潭市", month=month,
-            title=f"湘潭市 12345 政务服务便民热线\n{month[:4]} 年 {int(month[5:])} 月运行情况分析报告",
+            title=f"湘潭市 12345 政务服务便民热线\n{this.long_label}运行情况分析报告",
             calls=self.calls(month), hotspots=self.hotspots(month), handling=handling,
             typical_cases=M.Narrative(title="典型案例", paragraphs=[]),
             difficult_cases=M.Narrative(title="疑难问题", paragraphs=[]),
@@ -313,8 +315,5 @@ class ReportBuilder:
 
 
 def _issue_date(month: str) -> str:
-    _, end = month_bounds(month)
-    return f"{end.year} 年 {end.month} 月 10 日"
-
-
-__all__ = ["ReportBuilder", "ReportError", "MetricError", "data_months", "datetime"]
+    after = Month.parse(month).next()
+    return f"{after.year} 年 {after.month} 月 10 日"

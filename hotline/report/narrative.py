@@ -14,7 +14,7 @@ from datetime import timedelta
 from ibis import _
 
 from hotline.domain.calendar import load_default_calendar
-from hotline.metrics.engine import month_bounds, previous_month
+from hotline.domain.month import Month
 from hotline.report import model as M
 
 RETURN_WINDOW_DAYS = 2
@@ -49,7 +49,7 @@ def _late_returns(sources, start, end) -> list[dict]:
 
 
 def typical(b, month: str) -> M.Narrative:
-    start, end = month_bounds(month)
+    start, end = Month.parse(month).bounds
     visits = b.engine.sources["visits"]
     ev = b.con.table("ticket_events")
     fb = ev.filter(ev.kind == "feedback").select(fb_ticket="ticket_id", note="note")
@@ -74,7 +74,7 @@ def typical(b, month: str) -> M.Narrative:
 
 
 def difficult(b, report: M.Report, month: str) -> M.Narrative:
-    start, end = month_bounds(month)
+    start, end = Month.parse(month).bounds
     con, paras, evidence = b.con, [], []
     t = b.engine.sources["tickets"]
     window = t.filter(t.platform == "city", t.hops >= 3, t.accepted_at >= start - timedelta(days=31), t.accepted_at < end)
@@ -124,7 +124,7 @@ def difficult(b, report: M.Report, month: str) -> M.Narrative:
 
 
 def leader_days(b, month: str) -> M.Narrative:
-    start, end = month_bounds(month)
+    start, end = Month.parse(month).bounds
     ld = b.con.table("leader_days")
     units = b.con.table("units").select(uid="id", name="name")
     df = ld.join(units, ld.unit_id == units.uid).filter(ld.day >= start.date(), ld.day < end.date()).execute()
@@ -134,7 +134,7 @@ def leader_days(b, month: str) -> M.Narrative:
 
 
 def difficulties(b, report: M.Report, month: str) -> M.Narrative:
-    start, end = month_bounds(month)
+    start, end = Month.parse(month).bounds
     paras = []
     n = len(report.annex3)
     if n:
@@ -177,4 +177,3 @@ def draft_narratives(b, report: M.Report, overrides: dict) -> None:
             raise ValueError(f"覆盖文件 {key} 应为段落列表 / {key} must be a list of paragraphs")
         section = getattr(report, key)
         setattr(report, key, M.Narrative(title=section.title, paragraphs=paragraphs, source="override"))
-    _ = previous_month

@@ -3,8 +3,9 @@ and per handling unit (visit-basis metrics of the month)."""
 
 from __future__ import annotations
 
-from hotline.data import registry
-from hotline.metrics.engine import MetricEngine, month_bounds
+from hotline.domain.month import Month
+from hotline.domain.registry import unit_registry
+from hotline.metrics.engine import MetricEngine
 
 TEST_CALL_ITEMS = ("voice_navigation", "connection", "service_norms", "knowledge", "visit_service")
 COUNTY_INPUTS = ({"answer_rate", "online_resolution_rate", "on_time_rate", "visit_rate", "satisfaction_rate",
@@ -20,19 +21,19 @@ def known_inputs(subject: str) -> set[str]:
 
 def county_names() -> dict[str, str]:
     """platform code → county name (湘潭县…), in registry order."""
-    _, _, units = registry()
+    units = unit_registry().units
     return {u.platform: u.region for u in units.values() if u.platform}
 
 
 def county_inputs(engine: MetricEngine, month: str) -> tuple[dict[str, dict], dict[str, dict]]:
     """(inputs for the scheme per county, the city's own 交办 rates per county for display)."""
     con = engine.sources.con
-    start, end = month_bounds(month)
+    start, end = Month.of(month).bounds
     ca = con.table("county_assessments")
-    assessed = {r["platform"]: r for r in ca.filter(ca.month == month).execute().to_dict("records")}
+    assessed = {r["platform"]: r for r in ca.filter(ca.month == str(month)).execute().to_dict("records")}
     tc = con.table("test_calls")
     sheets = tc.filter(tc.called_at >= start, tc.called_at < end).execute()
-    _, _, units = registry()
+    units = unit_registry().units
     unit_of = {u.platform: u.name for u in units.values() if u.platform}
     city_rates = {r["unit"]: r for r in engine.by(["on_time_rate", "contact_rate", "satisfaction_rate"], month, ["unit"])}
     inputs, shown = {}, {}

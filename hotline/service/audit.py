@@ -15,7 +15,6 @@ from sqlalchemy import Connection, insert
 from hotline.service.context import Principal
 from hotline.store.schema import audit_log
 
-
 _INSERT = insert(audit_log)
 
 

@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from hotline.domain.codes import ROLES, listing
 from hotline.service import audit
 from hotline.service.context import Principal
 from hotline.service.errors import Invalid, NotFound
-from hotline.store.schema import ROLES, api_tokens, units, users
+from hotline.store.schema import api_tokens, units, users
 
-ROLE_LABELS = {"operator": "话务员", "liaison": "联络员", "analyst": "分析员", "admin": "管理员"}
 TOKEN_PREFIX = "hl_"
 
 
@@ -48,7 +48,7 @@ def add_user(conn: Connection, by: Principal, *, username: str, role: str, now: 
     if not username or len(username) > 64:
         raise Invalid("登录名不能为空，且不超过 64 个字符")
     if role not in ROLES:
-        raise Invalid(f"未知角色：{role}（可选：{'、'.join(f'{r} {ROLE_LABELS[r]}' for r in ROLES)}）")
+        raise Invalid(f"未知角色：{role}（可选：{listing('role')}）")
     unit_id = resolve_unit(conn, unit)
     if role == "liaison" and unit_id is None:
         raise Invalid("联络员必须指定所属承办单位（--unit）")

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection
 
 from hotline.domain.calendar import WorkingDays
-from hotline.service.facts import TicketFacts
-from hotline.service.lifecycle import Transition
-from hotline.service.sla import SlaRules
+from hotline.domain.facts import TicketFacts
+from hotline.domain.lifecycle import Transition
+from hotline.domain.sla import SlaRules
 
 
 def reads_facts(fn: Callable) -> Callable:

@@ -16,8 +16,9 @@ from sqlalchemy import Engine, delete
 from hotline.service.auth import CLI, add_user, issue_token
 from hotline.service.clock import beijing_now
 from hotline.service.context import Principal
-from hotline.service.reference import ensure_reference
-from hotline.service.store import service_engine, sync_sequences, write_tx
+from hotline.service.store import service_engine, write_tx
+from hotline.store.db import sync_sequences
+from hotline.store.reference import ensure_reference_store
 from hotline.store.schema import (
     api_tokens,
     audit_log,
@@ -41,7 +42,7 @@ def sqlite_template(folder: Path) -> Path:
     path = folder / "template.sqlite"
     if not path.exists():
         engine = service_engine(f"sqlite:///{path}", create=True)
-        ensure_reference(engine)
+        ensure_reference_store(engine)
         with engine.connect() as conn:  # fold the WAL into the main file so a plain copy is complete
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()
@@ -56,7 +57,7 @@ def clone_sqlite(template: Path, dest: Path) -> str:
 def prepare_postgres(url: str) -> None:
     """Migrate a fresh PostgreSQL database and load the registries."""
     engine = service_engine(url, create=True)
-    ensure_reference(engine)
+    ensure_reference_store(engine)
     engine.dispose()
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hotline.domain.codes import label
+from hotline.domain.facts import requested_days_note
 from hotline.service.context import Context, Plan, reads_facts
-from hotline.service.facts import requested_days_note
-
-VISIT_LABELS = {"satisfied": "满意", "fairly_satisfied": "基本满意", "dissatisfied": "不满意", "unrated": "未评价"}
 
 
 def mark_online(ctx: Context, plan: Plan) -> None:
@@ -60,7 +59,7 @@ def record_visit(ctx: Context, plan: Plan) -> None:
     r = ctx.request
     plan.rows.append(("return_visits", {"ticket_id": ctx.ticket["id"], "visited_at": ctx.now, "method": r.method,
                                         "result": r.result, "note": r.note}))
-    plan.event["note"] = f"回访结果：{VISIT_LABELS.get(r.result, r.result)}" + (f"；{r.note}" if r.note else "")
+    plan.event["note"] = f"回访结果：{label('visit_result', r.result)}" + (f"；{r.note}" if r.note else "")
 
 
 EFFECTS: dict[str, Callable[[Context, Plan], None]] = {

@@ -2,7 +2,7 @@
 
 Why named functions instead of expressions in YAML: the rules need the working-day calendar and the event log,
 and a refusal must say *why* to a liaison who may not know the 2-working-day return rule; code can do both,
-and `hotline.service.lifecycle` checks that every guard the YAML names exists here.
+and `hotline.service.workflow.default_lifecycle` checks that every guard the YAML names exists here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from sqlalchemy import bindparam, select
 
 from hotline.service.context import Context, reads_facts
 from hotline.store.schema import units
-
 
 _UNIT = select(units.c.id).where(units.c.id == bindparam("uid"))
 

@@ -11,15 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, insert, select, text
 
+from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label
+from hotline.domain.masking import mask_phone
 from hotline.service import audit
-from hotline.service.auth import ROLE_LABELS
 from hotline.service.context import Principal, Request
 from hotline.service.errors import Forbidden, Invalid
-from hotline.service.masking import mask_phone
 from hotline.service.store import batch
 from hotline.store.schema import (
-    APPEAL_TYPES,
-    CHANNELS,
     platforms,
     subcategories,
     ticket_contacts,
@@ -95,7 +93,7 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
         raise Invalid("route 应为 online（在线办结）或 dispatch（派发）")
     accept = lc.transitions["accept" if route == "online" else "accept_for_dispatch"]
     if principal.role not in accept.roles:
-        raise Forbidden(f"{ROLE_LABELS.get(principal.role, principal.role)}无权受理工单")
+        raise Forbidden(f"{label('role', principal.role)}无权受理工单")
     platform = data.get("platform") or "city"
     sub_id = data.get("subcategory_id")
     now = svc.clock()

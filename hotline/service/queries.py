@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select
 
-from hotline.metrics.engine import MetricError, month_bounds
+from hotline.domain.facts import TicketFacts, derive
+from hotline.domain.masking import id_number_for, phone_for, scrub_text
+from hotline.domain.month import Month
 from hotline.service.context import Principal
 from hotline.service.errors import Invalid, NotFound
-from hotline.service.facts import TicketFacts, derive
-from hotline.service.masking import id_number_for, phone_for, scrub_text
 from hotline.service.store import batch
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import (
@@ -85,8 +85,8 @@ def search(svc: WorkOrderService, conn: Connection, principal: Principal, *, mon
         conds.append(tickets.c.unit_id == principal.unit_id)
     if month:
         try:
-            start, end = month_bounds(month)
-        except (MetricError, ValueError) as exc:
+            start, end = Month.of(month).bounds
+        except ValueError as exc:
             raise Invalid(str(exc)) from None
         conds += [tickets.c.accepted_at >= start, tickets.c.accepted_at < end]
     for col, value in ((tickets.c.unit_id, unit_id), (tickets.c.appeal_type, appeal_type),

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from hotline.metrics.engine import MetricError, month_bounds
+from hotline.domain.month import Month
 from hotline.service import audit
 from hotline.service.context import Principal
 from hotline.service.errors import Invalid
@@ -26,8 +26,8 @@ def month_window(value: str | None) -> tuple[datetime, datetime] | None:
     if not value:
         return None
     try:
-        return month_bounds(value)
-    except (MetricError, ValueError) as exc:
+        return Month.parse(value).bounds
+    except ValueError as exc:
         raise Invalid(str(exc)) from None
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from hotline.metrics.engine import MetricEngine, MetricError, load_metrics
 from hotline.service.errors import Invalid
-from hotline.service.store import ibis_connection
+from hotline.store.db import ibis_connect
 from hotline.store.schema import calls, kb_entries, return_visits, spot_checks, test_calls, ticket_events, tickets
 
 GROUPABLE = ("unit", "unit_group", "unit_region", "category", "subcategory", "appeal_type", "platform", "region",
@@ -47,7 +47,7 @@ class Reporting:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full]
-            con = ibis_connection(self.url)
+            con = ibis_connect(self.url)
             try:
                 value = compute(con)
             except (MetricError, ValueError) as exc:

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from hotline.domain.sla import HANDLING_STATES
 from hotline.service.auth import SLA_JOB
 from hotline.service.context import Request
 from hotline.service.errors import Conflict, Refused
 from hotline.service.queries import _facts_for
-from hotline.service.sla import HANDLING_STATES
 from hotline.service.store import read_tx
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import subcategories, ticket_events, ticket_versions, tickets, units

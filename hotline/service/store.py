@@ -10,25 +10,23 @@
   the service inserts anything. Statements that do not need each other's answers are sent together in one
   round trip (`batch`, psycopg's pipeline mode); they still run one after the other, in order, in the same
   transaction.
-The metric engine and the report read the *same* database through Ibis (`ibis_connection`).
+The metric engine and the report read the *same* database through Ibis (`hotline.store.db.ibis_connect`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
 import threading
 import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
-from hotline.store.db import migrate, open_engine, sqlite_path
-from hotline.store.schema import metadata
+from hotline.store.db import migrate, open_engine, sync_sequences
 
 BUSY_TIMEOUT_MS = 30_000
 # Connections kept open for the service. FastAPI runs the (sync) routes in a thread pool of 40; with SQLAlchemy's
@@ -214,35 +212,3 @@ def _pg_batch(conn: Connection, items: Sequence[tuple[Executable, Mapping[str, A
             conn.invalidate()
         raise DBAPIError.instance("; ".join(p.sql for p in plans), None, err, psycopg.Error,
                                   dialect=conn.dialect) from err
-
-
-def sync_sequences(engine: Engine) -> None:
-    """PostgreSQL: move each serial id sequence past the largest id (data loaded with explicit ids)."""
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            pk = list(table.primary_key.columns)
-            if len(pk) != 1 or pk[0].name != "id" or pk[0].foreign_keys:
-                continue
-            seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar()
-            if seq:
-                conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'),
-                             {"s": seq})
-
-
-def ibis_connection(url: str):
-    """An Ibis connection to the same database, for MetricEngine and ReportBuilder."""
-    import ibis
-
-    path = sqlite_path(url)
-    if path is not None:
-        return ibis.sqlite.connect(str(path))
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgresql"):
-        raise ValueError(f"不支持的数据库 URL：{url} / unsupported database URL")
-    return ibis.postgres.connect(host=parts.hostname or "localhost", port=parts.port or 5432,
-                                 user=unquote(parts.username or "postgres"),
-                                 password=unquote(parts.password) if parts.password else None,
-                                 database=parts.path.lstrip("/") or None)
-
-
-__all__ = ["service_engine", "write_tx", "read_tx", "batch", "Outcome", "sync_sequences", "ibis_connection", "migrate"]

@@ -18,21 +18,20 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from hotline.data import load_yaml
 from hotline.domain.calendar import WorkingDays, load_default_calendar
+from hotline.domain.codes import VISIT_METHODS, VISIT_RESULTS, label
+from hotline.domain.facts import TicketFacts, derive
+from hotline.domain.lifecycle import Lifecycle, parse_lifecycle
+from hotline.domain.sla import SlaRules, default_rules
 from hotline.service import audit
-from hotline.service.auth import ROLE_LABELS
 from hotline.service.clock import Clock, beijing_now
 from hotline.service.context import Context, Plan, Principal, Request
 from hotline.service.effects import EFFECTS
 from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from hotline.service.facts import TicketFacts, derive
 from hotline.service.guards import GUARDS
-from hotline.service.lifecycle import Lifecycle, default_lifecycle
-from hotline.service.sla import SlaRules, default_rules
 from hotline.service.store import batch, write_tx
 from hotline.store.schema import (
-    VISIT_METHODS,
-    VISIT_RESULTS,
     categories,
     return_visits,
     subcategories,
@@ -66,6 +65,12 @@ _CLAIM = (update(ticket_versions).where(ticket_versions.c.ticket_id == bindparam
           .returning(ticket_versions.c.version))
 _LOCK_TICKET = select(tickets.c.id).where(tickets.c.id == bindparam("tid")).with_for_update()
 _FIRST_VERSION = insert(ticket_versions)
+
+
+@functools.cache
+def default_lifecycle() -> Lifecycle:
+    """The shipped lifecycle, with every guard and effect it names checked against the code here (read once)."""
+    return parse_lifecycle(load_yaml("lifecycle.yaml"), guards=GUARDS, effects=EFFECTS)
 
 
 @functools.cache
@@ -135,7 +140,7 @@ class WorkOrderService:
         self.check_scope(principal, ticket)
         state = ticket["state"]
         if principal.role not in tr.roles:
-            raise Forbidden(f"{ROLE_LABELS.get(principal.role, principal.role)}无权执行“{tr.label}”")
+            raise Forbidden(f"{label('role', principal.role)}无权执行“{tr.label}”")
         if expected_version is not None and expected_version != version:
             raise Conflict(f"工单已被他人更新（当前版本 {version}，状态“{lc.label(state)}”），请刷新后重试",
                            state=state, version=version)

@@ -5,7 +5,8 @@ tables, and every metric reads them. SQLAlchemy Core metadata is the single defi
 migrations are generated from it and `docs/schema.md` documents each column (a test keeps the two in step).
 
 Design rules:
-- Codes are English (see GLOSSARY.md), the Chinese names users read live in registries (units, taxonomy).
+- Codes are English (see GLOSSARY.md); their lists and the Chinese words users read are the domain's
+  vocabulary (`hotline.domain.codes`, from `hotline/data/codes.yaml`); unit and category names live in registries.
 - Durations and on-time status are *derived* from `ticket_events`; the only stored deadline is the one the
   dispatch (or an approved extension) recorded at the time, because the working-day calendar that produced it
   is part of the event, not of later queries.
@@ -29,6 +30,18 @@ from sqlalchemy import (
     Text,
 )
 
+from hotline.domain.codes import (
+    APPEAL_TYPES,
+    CHANNELS,
+    EVENT_KINDS,
+    PLATFORM_LEVELS,
+    RESOLUTIONS,
+    ROLES,
+    UNIT_GROUPS,
+    VISIT_METHODS,
+    VISIT_RESULTS,
+)
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -38,33 +51,6 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-
-APPEAL_TYPES = ("consult", "help", "complaint", "suggestion", "invalid", "other")
-UNIT_GROUPS = ("region", "city_dept", "public_service")
-VISIT_RESULTS = ("satisfied", "fairly_satisfied", "dissatisfied", "unrated")
-VISIT_METHODS = ("phone", "sms", "ivr")
-CHANNELS = ("phone", "web", "wechat", "app", "mailbox")
-EVENT_KINDS = (
-    "accept",
-    "resolve_online",
-    "dispatch",
-    "sign",
-    "return_request",
-    "return",
-    "return_refused",
-    "reassign",
-    "extension_request",
-    "extension_approved",
-    "extension_refused",
-    "feedback",
-    "complete",
-    "contact",
-    "reminder",
-    "visit",
-    "reopen",
-    "archive",
-)
-
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
@@ -76,7 +62,7 @@ platforms = Table(
     Column("code", String(32), primary_key=True, comment="平台代码：city 或县市代码"),
     Column("name", String(64), nullable=False, comment="平台名称"),
     Column("level", String(8), nullable=False, comment="city / county"),
-    CheckConstraint("level IN ('city', 'county')", name="level"),
+    CheckConstraint(_in("level", PLATFORM_LEVELS), name="level"),
 )
 
 units = Table(
@@ -138,7 +124,7 @@ tickets = Table(
     Column("state", String(24), nullable=False, comment="工单状态"),
     CheckConstraint(_in("appeal_type", APPEAL_TYPES), name="appeal_type"),
     CheckConstraint(_in("channel", CHANNELS), name="channel"),
-    CheckConstraint("resolution IN ('online', 'dispatched')", name="resolution"),
+    CheckConstraint(_in("resolution", RESOLUTIONS), name="resolution"),
     CheckConstraint("length(ticket_no) = 14", name="ticket_no_len"),
 )
 Index("ix_tickets_accepted_at", tickets.c.accepted_at)
@@ -260,8 +246,6 @@ leader_days = Table(
 # ---- the work-order service (hotline/service, hotline/api) ------------------------------------------------
 # These tables belong to our own service. They sit beside the canonical tables instead of adding columns to
 # them, because importers and the generator write `tickets` without knowing about locks, logins or raw contacts.
-
-ROLES = ("operator", "liaison", "analyst", "admin")
 
 ticket_versions = Table(
     "ticket_versions",

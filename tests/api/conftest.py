@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+from api_helpers import UNIT_A, UNIT_B
 from fastapi.testclient import TestClient
 
 from hotline.api.app import create_app
@@ -13,8 +14,6 @@ from hotline.api.settings import ApiSettings
 from hotline.service.clock import SteppingClock
 from hotline.service.devstore import make_user
 from hotline.service.store import service_engine
-
-from api_helpers import UNIT_A, UNIT_B
 
 
 @dataclass

@@ -23,6 +23,7 @@ from hotline.service.clock import SteppingClock
 from hotline.service.devstore import clone_sqlite, make_user, sqlite_template
 from hotline.service.store import service_engine
 
+
 def _build():
     """The app on a fresh SQLite store (built at collection: schemathesis needs the schema to parametrize)."""
     folder = Path(tempfile.mkdtemp(prefix="hotline_fuzz_"))

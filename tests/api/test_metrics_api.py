@@ -16,7 +16,8 @@ from hotline.metrics.engine import MetricEngine
 from hotline.report.build import ReportBuilder
 from hotline.service.clock import SteppingClock
 from hotline.service.devstore import make_user
-from hotline.service.store import ibis_connection, service_engine
+from hotline.service.store import service_engine
+from hotline.store.db import ibis_connect
 
 
 def handle(api, unit, result, contacted=True, late=False):
@@ -45,7 +46,7 @@ def test_metrics_come_from_the_events_the_api_wrote(api):
     assert (m["contact_rate"]["num"], m["contact_rate"]["den"], m["contact_rate"]["rate"]) == (2, 3, 66.67)
     assert m["satisfaction_rate"]["rate"] == 66.67 and m["on_time_rate"]["rate"] == 66.67
     # …and they are exactly what the metric engine says on the same database
-    engine = MetricEngine(ibis_connection(api.url))
+    engine = MetricEngine(ibis_connect(api.url))
     for name, row in m.items():
         v = engine.value(name, "2022-10")
         assert (row["num"], row["den"]) == (v.num, v.den), name
@@ -60,7 +61,7 @@ def test_metrics_come_from_the_events_the_api_wrote(api):
     assert r.status_code == 200, r.text
     report = r.json()
     assert (report["handling"]["accepted"], report["handling"]["dispatched"], report["handling"]["visits"]) == (4, 3, 3)
-    assert report == ReportBuilder(ibis_connection(api.url)).build("2022-10").model_dump(mode="json")
+    assert report == ReportBuilder(ibis_connect(api.url)).build("2022-10").model_dump(mode="json")
     assert api.get("analyst", "/api/reports/2021-01").status_code == 422
 
 

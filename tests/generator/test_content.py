@@ -200,16 +200,6 @@ def test_feedback_speaks_as_the_unit():
 
 # ---------------------------------------------------------------------------------------------- callers
 
-def test_mask_phone():
-    assert content.mask_phone("13812345621") == "138****5621"
-    assert content.mask_phone("073158581234") == "073*****1234"
-    assert content.mask_phone("0731-5858123") == "073****8123"
-    assert content.mask_phone("12345678") == "123*5678"
-    assert content.mask_phone("12345") == "12345"
-    with pytest.raises(ValueError):
-        content.mask_phone("138abc45621")
-
-
 def test_caller_formats():
     rng = random.Random(42)
     names = []

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from hotline.data import taxonomy
+from hotline.domain.registry import taxonomy
 from hotline.generator import targets as T
 from hotline.generator.build import Builder
 from hotline.generator.plan import carry_over, check_plan, dispatch_cells, spread
@@ -91,6 +91,22 @@ def test_events_are_consistent(db):
     early = db.execute("""
         SELECT COUNT(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.at < t.accepted_at""").fetchone()[0]
     assert early == 0
+
+
+def test_deadlines_follow_the_sla_rules(db):
+    # the generator takes its deadlines from hotline/data/sla.yaml, as the service and the importer do
+    from datetime import datetime
+
+    from hotline.domain.calendar import load_default_calendar
+    from hotline.domain.sla import default_rules
+
+    rules, cal = default_rules(), load_default_calendar()
+    rows = db.execute("SELECT t.appeal_type, e.at, e.due_at FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
+                      "WHERE e.kind = 'dispatch'").fetchall()
+    assert len(rows) > 7000
+    wrong = [(a, at, due) for a, at, due in rows
+             if rules.due_at(cal, datetime.fromisoformat(at), a) != datetime.fromisoformat(due)]
+    assert wrong == []
 
 
 def test_manhole_case_history(db):

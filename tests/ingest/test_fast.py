@@ -16,10 +16,10 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from hotline.generator.vendor_export import HEADERS
+from hotline.generator.vendor_export import rows as sample_rows
 from hotline.ingest import pipeline
 from hotline.ingest.convert import Converter
-from hotline.ingest.samples import HEADERS
-from hotline.ingest.samples import rows as sample_rows
 from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 
 TIMES = ["受理时间", "派发时间", "签收时间", "办结时间", "回访时间", "联系时间", "反馈时间", "办理时限"]
@@ -243,7 +243,7 @@ def test_decoding_fails_half_way(tmp_path, monkeypatch, fast):
     """A byte that is not UTF-8 beyond the sample used to detect the encoding (row 5001): the file fails with
     the row number near it, nothing of it is loaded, and the summary counts the rows read before it — as
     before the column-at-a-time path."""
-    from hotline.ingest.samples import write_csv as write_sample
+    from hotline.generator.vendor_export import write_csv as write_sample
 
     monkeypatch.setattr(pipeline, "FAST", fast)
     path = write_sample(tmp_path / "工单.csv", 6000, encoding="utf-8")  # about 2 MB: past the 1 MB sample

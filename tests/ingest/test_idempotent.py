@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from hotline.ingest.samples import HEADERS, rows as sample_rows
-from hotline.ingest.samples import write_csv, write_xlsx
+from hotline.generator.vendor_export import HEADERS, write_csv, write_xlsx
+from hotline.generator.vendor_export import rows as sample_rows
 from tests.ingest.conftest import fingerprint, load, rows
 
 

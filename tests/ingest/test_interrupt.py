@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.ingest.samples import write_csv
+from hotline.generator.vendor_export import write_csv
 from tests.ingest.conftest import HEADER, ROWS, fingerprint, load
 from tests.ingest.conftest import write_csv as write_rows
 

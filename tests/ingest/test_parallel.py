@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from hotline.generator.vendor_export import HEADERS
+from hotline.generator.vendor_export import rows as sample_rows
 from hotline.ingest import parallel
-from hotline.ingest.samples import HEADERS
-from hotline.ingest.samples import rows as sample_rows
 from hotline.ingest.writer import Writer
 from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 from tests.ingest.test_fast import _summary, _workbook, damaged
@@ -99,7 +99,7 @@ def test_unit_spellings_first_seen_late_are_resolved_here_in_file_order(tmp_path
 
 def test_reading_error_after_many_chunks(tmp_path, monkeypatch):
     """The other process fails to decode a row: the rows before it are counted, nothing is loaded."""
-    from hotline.ingest.samples import write_csv as write_sample
+    from hotline.generator.vendor_export import write_csv as write_sample
 
     path = write_sample(tmp_path / "工单.csv", 6000, encoding="utf-8")
     data = path.read_bytes().split(b"\r\n")

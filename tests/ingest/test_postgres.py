@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import text
 
+from hotline.generator.vendor_export import write_csv
 from hotline.ingest.mapping import load_mapping
 from hotline.ingest.pipeline import ImportOptions, import_files
-from hotline.ingest.samples import write_csv
 from hotline.store.db import migrate, open_engine
-from tests.conftest import postgres_database
+from tests.conftest import drop_postgres_database, postgres_database
 
 pytestmark = pytest.mark.postgres
 
 
 def test_import_twice_on_postgres(tmp_path):
-    url = postgres_database("hotline_ingest_test")
+    name = f"hotline_ingest_test_{os.getpid()}"
+    url = postgres_database(name)
     engine = open_engine(url, create=True)
     migrate(engine)
     path = write_csv(tmp_path / "工单.csv", 1500)
@@ -32,3 +35,4 @@ def test_import_twice_on_postgres(tmp_path):
         nxt = c.execute(text("SELECT nextval(pg_get_serial_sequence('tickets', 'id'))")).scalar()
         assert nxt == 1501 and events > 3000
     engine.dispose()
+    drop_postgres_database(name)

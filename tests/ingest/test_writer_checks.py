@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from hotline.ingest.refs import ensure_reference
 from hotline.ingest.laidout import lay_out
 from hotline.ingest.writer import Writer, check_constraints
 from hotline.store.db import open_engine
+from hotline.store.reference import ensure_reference
 
 EVENT = ("ticket_id", "kind", "at", "actor", "unit_id", "from_state", "to_state", "due_at", "note")
 TICKET = ("id", "ticket_no", "platform", "accepted_at", "channel", "appeal_type", "subcategory_id", "region", "civility",
@@ -180,9 +180,9 @@ def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_on
 def test_an_import_gives_back_its_connection_with_checks_applied(db, tmp_path):
     """However the writer left `ignore_check_constraints` (on, between chunks of a big file), the pooled
     connection comes back with SQLite's checks applied."""
+    from hotline.generator.vendor_export import write_csv as write_sample
     from hotline.ingest.mapping import load_mapping
     from hotline.ingest.pipeline import ImportOptions, import_files
-    from hotline.ingest.samples import write_csv as write_sample
 
     engine = open_engine(db)
     s, = import_files(engine, [write_sample(tmp_path / "big.csv", 12_000)],  # past the first 5,000 rows: two processes

@@ -13,7 +13,8 @@ October 2022 by hand:
 
 import pytest
 
-from hotline.metrics.engine import MetricEngine, pct, round2
+from hotline.domain.numbers import pct, round2
+from hotline.metrics.engine import MetricEngine
 
 M = "2022-10"
 

@@ -17,10 +17,10 @@ from datetime import datetime as D
 import ibis
 import pytest
 
+from hotline.metrics.parquet import duckdb_over_parquet, export_tables, facts_current
 from hotline.metrics.sources import Sources
 from hotline.store.db import migrate, open_engine
 from hotline.store.load import write_dataset
-from hotline.store.parquet import duckdb_over_parquet, export_tables, facts_current
 
 DUE1, DUE2 = D(2022, 10, 10, 23, 59, 59), D(2022, 10, 20, 23, 59, 59)
 EXPECTED_LATE = {11: True, 12: True, 13: False, 14: False, 15: True}

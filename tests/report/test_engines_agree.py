@@ -4,8 +4,8 @@ export — deriving the facts from the events, and reading the facts persisted b
 import ibis
 import pytest
 
+from hotline.metrics.parquet import duckdb_over_parquet, export_tables, facts_current
 from hotline.report.build import ReportBuilder
-from hotline.store.parquet import duckdb_over_parquet, export_tables, facts_current
 
 pytestmark = pytest.mark.slow
 

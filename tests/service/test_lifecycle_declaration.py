@@ -7,10 +7,11 @@ import copy
 import pytest
 
 from hotline.data import load_yaml
+from hotline.domain.codes import EVENT_KINDS
+from hotline.domain.lifecycle import LifecycleError, parse_lifecycle
 from hotline.service.effects import EFFECTS
 from hotline.service.guards import GUARDS
-from hotline.service.lifecycle import LifecycleError, default_lifecycle, parse_lifecycle
-from hotline.store.schema import EVENT_KINDS
+from hotline.service.workflow import default_lifecycle
 
 
 def doc():

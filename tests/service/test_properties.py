@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 from service_helpers import ADMIN, LIAISON_A, LIAISON_B, LIAISONS, OPERATOR, UNIT_A, UNIT_B, UNIT_C
 from sqlalchemy import select
 
-from hotline.metrics.engine import MetricEngine, month_bounds
+from hotline.domain.facts import derive
+from hotline.domain.month import Month
+from hotline.metrics.engine import MetricEngine
 from hotline.service.context import Principal, Request
 from hotline.service.errors import ServiceError
-from hotline.service.facts import derive
-from hotline.service.lifecycle import default_lifecycle
 from hotline.service.sla_run import backlog
-from hotline.service.store import ibis_connection
+from hotline.service.workflow import default_lifecycle
+from hotline.store.db import ibis_connect
 from hotline.store.schema import return_visits, ticket_events, ticket_versions, tickets
 
 LC = default_lifecycle()
@@ -78,7 +79,7 @@ def check_ticket(engine, tid: int, expected_events: int, expected_version: int) 
 
 def oracle(engine, month: str) -> dict[str, tuple[int, int | None]]:
     """The month's metrics folded straight from the rows, following docs/schema.md — no engine, no facts.py."""
-    start, end = month_bounds(month)
+    start, end = Month.parse(month).bounds
     with engine.connect() as c:
         ts = {r["id"]: dict(r) for r in c.execute(select(tickets)).mappings()}
         evs = c.execute(select(ticket_events).order_by(ticket_events.c.id)).mappings().all()
@@ -160,13 +161,13 @@ def test_random_action_sequences_keep_the_store_consistent(svc, engine, clock, p
 
     # the metric engine, reading the same store, agrees with the raw rows — every month touched, and the
     # live backlog of the service equals the engine's month-end 超期未反馈 by unit
-    con = ibis_connection(str(engine.url.render_as_string(hide_password=False)))
+    con = ibis_connect(str(engine.url.render_as_string(hide_password=False)))
     engine_metrics = MetricEngine(con)
     for month in ("2022-09", "2022-10", "2022-11"):
         for name, (num, den) in oracle(engine, month).items():
             v = engine_metrics.value(name, month)
             assert (v.num, v.den) == (num, den), (month, name)
-        _, end = month_bounds(month)
+        end = Month.parse(month).end
         by_unit = {r["unit"]: r["overdue_unanswered"].num
                    for r in engine_metrics.by(["overdue_unanswered"], month, ["unit"])}
         with engine.connect() as c:

@@ -11,8 +11,8 @@ from datetime import datetime as D
 import pytest
 
 from hotline.domain.calendar import load_default_calendar
-from hotline.service.facts import TicketFacts
-from hotline.service.sla import SlaError, default_rules, parse_rules
+from hotline.domain.facts import TicketFacts
+from hotline.domain.sla import SlaError, default_rules, parse_rules
 
 CAL = load_default_calendar()
 RULES = default_rules()
@@ -27,12 +27,6 @@ RULES = default_rules()
 ])
 def test_deadline_across_national_day(appeal_type, due):
     assert RULES.due_at(CAL, D(2022, 9, 30, 10, 0), appeal_type) == due
-
-
-def test_deadline_defaults_match_the_generator():
-    from hotline.generator.lifecycle import DEADLINE_DAYS
-
-    assert dict(RULES.by_appeal_type) == DEADLINE_DAYS
 
 
 def test_category_and_subcategory_rules_take_precedence():

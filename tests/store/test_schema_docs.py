@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Column, inspect
 
-from hotline.store import schema
+from hotline.domain import codes
 from hotline.store.db import migrate, open_engine
 from hotline.store.schema import metadata
 
@@ -176,14 +176,14 @@ def test_code_values_documented(doc, table):
 def test_schema_code_tuples_appear_in_docs(doc):
     text = DOC.read_text(encoding="utf-8")
     for name in ("APPEAL_TYPES", "UNIT_GROUPS", "VISIT_RESULTS", "VISIT_METHODS", "EVENT_KINDS", "CHANNELS"):
-        for value in getattr(schema, name):
+        for value in getattr(codes, name):
             assert f"`{value}`" in text, f"{name} value {value!r} is not in docs/schema.md"
     # each tuple is listed in the section of the table it constrains
     where = {"APPEAL_TYPES": ("tickets", "appeal_type"), "CHANNELS": ("tickets", "channel"),
              "UNIT_GROUPS": ("units", "unit_group"), "VISIT_RESULTS": ("return_visits", "result"),
              "VISIT_METHODS": ("return_visits", "method"), "EVENT_KINDS": ("ticket_events", "kind")}
     for name, (table, col) in where.items():
-        assert doc[table].values.get(col) == list(getattr(schema, name)), f"{name}: list in schema order under {table}"
+        assert doc[table].values.get(col) == list(getattr(codes, name)), f"{name}: list in schema order under {table}"
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from hotline.api.schemas.transitions import (
     TransitionPublic,
     TransitionSpec,
 )
+from hotline.domain.masking import scrub_text
 from hotline.service import queries
 from hotline.service.context import Principal, Request
-from hotline.service.masking import scrub_text
 from hotline.service.store import read_tx
 from hotline.service.workflow import WorkOrderService
 
@@ -53,7 +53,7 @@ def lifecycle(_: Principal = Depends(principal), svc: WorkOrderService = Depends
     lc = svc.lifecycle
     return LifecyclePublic(
         initial=lc.initial,
-        states=[StatePublic(code=c, label=l, final=c in lc.final) for c, l in lc.states.items()],
+        states=[StatePublic(code=c, label=word, final=c in lc.final) for c, word in lc.states.items()],
         transitions=[TransitionSpec(name=t.name, label=t.label, sources=sorted(t.sources), target=t.target, kind=t.kind,
                                     roles=sorted(t.roles), requires=list(t.requires), guards=list(t.guards))
                      for t in lc.transitions.values()])

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from hotline.api.deps import principal, require, service
 from hotline.api.schemas.common import Page, Problem
 from hotline.api.schemas.users import AuditPublic, MePublic, TokenPublic, UserCreate, UserPublic
+from hotline.domain.codes import label
 from hotline.service import auth
 from hotline.service.context import Principal
 from hotline.service.store import read_tx, write_tx
@@ -24,7 +25,7 @@ Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
 @router.get("/me", response_model=MePublic, responses=ERRORS, summary="当前用户")
 def me(who: Principal = Depends(principal)):
     return MePublic(username=who.username, display_name=who.display_name, role=who.role,
-                    role_label=auth.ROLE_LABELS[who.role], unit_id=who.unit_id)
+                    role_label=label("role", who.role), unit_id=who.unit_id)
 
 
 @router.get("/users", response_model=list[UserPublic], responses=ERRORS, summary="用户列表")

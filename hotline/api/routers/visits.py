@@ -12,9 +12,9 @@ from hotline.api.fastjson import fast_json
 from hotline.api.schemas.common import MAX_INT, Id, Month, Page, Problem
 from hotline.api.schemas.transitions import TransitionPublic
 from hotline.api.schemas.visits import VisitCreate, VisitPublic
-from hotline.service.records import month_window
+from hotline.domain.masking import scrub_text
 from hotline.service.context import Principal, Request
-from hotline.service.masking import scrub_text
+from hotline.service.records import month_window
 from hotline.service.store import read_tx
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import return_visits, tickets

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from hotline.data import load_yaml
 from hotline.domain.calendar import WorkingDays
-from hotline.service.facts import TicketFacts
-from hotline.store.schema import APPEAL_TYPES
+from hotline.domain.codes import APPEAL_TYPES
+from hotline.domain.facts import TicketFacts
+from hotline.domain.registry import taxonomy
 
 HANDLING_STATES = ("dispatched", "signed", "extension_requested", "return_requested")  # the unit holds the ticket
 
@@ -144,8 +146,8 @@ def parse_rules(doc: Mapping[str, Any]) -> SlaRules:
 
 @cache
 def default_rules() -> SlaRules:
-    from hotline.data import load_yaml, taxonomy
-
+    """The shipped rules (`hotline/data/sla.yaml`), read once: the only source of deadlines for the service, the
+    importer (unless a mapping sets its own) and the demo generator."""
     rules = parse_rules(load_yaml("sla.yaml"))
     cats, subs = taxonomy()
     unknown = sorted(set(rules.by_category) - set(cats)) + sorted(set(rules.by_subcategory) - set(subs))

@@ -1,8 +1,19 @@
-"""The ticket lifecycle, declared once in `hotline/data/lifecycle.yaml` and checked when loaded.
+"""The ticket lifecycle, declared once in `hotline/data/lifecycle.yaml`, checked when loaded, and the one rule
+every writer of events obeys.
 
 Why a declaration and a checker rather than `if state == …` in handlers: the office changes its rules (who may
 return a ticket, whether 延期 needs approval) and a typo in a rule must fail at start-up — an unreachable state,
 a role nobody has, a guard nobody wrote — not months later on the one ticket that takes that path.
+
+Three writers put events into `ticket_events`: the work-order service (hotline/service, firing transitions), the
+importer (hotline/ingest, expanding an export row into the events it implies) and the demo generator. All three
+obey this declaration, and `Lifecycle.check_history` says whether a ticket's events are a path it allows:
+- a history written by the service or the generator must be an exact path;
+- a history imported from another platform may lack the steps `imported_may_lack` names (an export without a 签收
+  column, a ticket whose 办结时间 cell is empty) but never has an event in an order the lifecycle forbids.
+
+Guards and effects are named here and written in hotline/service (guards.py, effects.py); `parse_lifecycle`
+checks the names against the code when it is given them (the service does, at start-up).
 """
 
 from __future__ import annotations
@@ -13,7 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from hotline.store.schema import EVENT_KINDS, ROLES
+from hotline.data import load_yaml
+from hotline.domain.codes import EVENT_KINDS, ROLES
 
 SAME = "same"
 SYSTEM_ROLE = "system"  # the SLA job; not a login role
@@ -35,6 +47,7 @@ class Transition:
     requires: tuple[str, ...] = ()
     guards: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    also_records: tuple[str, ...] = ()  # event kinds its effects write before its own event (complete: feedback)
 
     @property
     def changes_state(self) -> bool:
@@ -50,6 +63,7 @@ class Lifecycle:
     final: frozenset[str]
     states: Mapping[str, str]  # code → 中文名
     transitions: Mapping[str, Transition]
+    imported_may_lack: frozenset[str] = frozenset()  # transitions an imported history may have no event for
 
     def label(self, state: str | None) -> str:
         return self.states.get(state or "", state or "")
@@ -71,10 +85,14 @@ def _list(spec: Mapping[str, Any], key: str, where: str, problems: list[str]) ->
     return tuple(str(v) for v in value)
 
 
-def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str], effects: Iterable[str]) -> Lifecycle:
-    """Build and check a lifecycle from its YAML document; raises LifecycleError listing every problem."""
+def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str] | None = None,
+                    effects: Iterable[str] | None = None) -> Lifecycle:
+    """Build and check a lifecycle from its YAML document; raises LifecycleError listing every problem.
+
+    `guards` and `effects`: the names the code provides; when given, every name the YAML uses must be one."""
     problems: list[str] = []
-    known_guards, known_effects = set(guards), set(effects)
+    known_guards = set(guards) if guards is not None else None
+    known_effects = set(effects) if effects is not None else None
     initial = str(doc.get("initial") or "")
     states = {str(k): str(v) for k, v in (doc.get("states") or {}).items()}
     final = set(_list(doc, "final", "lifecycle", problems))
@@ -92,7 +110,8 @@ def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str], effects: I
         if not isinstance(spec, Mapping):
             problems.append(f"{where}: must be a mapping")
             continue
-        unknown_keys = set(spec) - {"label", "from", "to", "kind", "roles", "requires", "guards", "effects"}
+        unknown_keys = set(spec) - {"label", "from", "to", "kind", "roles", "requires", "guards", "effects",
+                                       "also_records"}
         if unknown_keys:
             problems.append(f"{where}: unknown keys {sorted(unknown_keys)}")
         sources = _list(spec, "from", where, problems)
@@ -102,6 +121,7 @@ def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str], effects: I
         requires = _list(spec, "requires", where, problems)
         gs = _list(spec, "guards", where, problems)
         es = _list(spec, "effects", where, problems)
+        also = _list(spec, "also_records", where, problems)
         if not sources:
             problems.append(f"{where}: no source states")
         for s in sources:
@@ -124,14 +144,17 @@ def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str], effects: I
             if r not in REQUIREMENTS:
                 problems.append(f"{where}: unknown requirement {r!r}")
         for g in gs:
-            if g not in known_guards:
+            if known_guards is not None and g not in known_guards:
                 problems.append(f"{where}: unknown guard {g!r}")
         for e in es:
-            if e not in known_effects:
+            if known_effects is not None and e not in known_effects:
                 problems.append(f"{where}: unknown effect {e!r}")
+        for k in also:
+            if k not in EVENT_KINDS:
+                problems.append(f"{where}: also_records names an unknown event kind {k!r}")
         transitions[str(name)] = Transition(
             name=str(name), label=str(spec.get("label") or name), sources=frozenset(sources), target=target,
-            kind=kind, roles=frozenset(roles), requires=requires, guards=gs, effects=es)
+            kind=kind, roles=frozenset(roles), requires=requires, guards=gs, effects=es, also_records=also)
 
     # reachability from the initial pseudo-state
     seen, queue = {initial}, deque([initial])
@@ -150,16 +173,17 @@ def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str], effects: I
     for s in states:
         if s not in final and not any(s in t.sources and t.changes_state for t in transitions.values()):
             problems.append(f"state {s!r} is a dead end (not final, no transition leaves it)")
+    may_lack = set(_list(doc, "imported_may_lack", "lifecycle", problems))
+    for name in may_lack - set(transitions):
+        problems.append(f"imported_may_lack: unknown transition {name!r}")
     if problems:
         raise LifecycleError("工单流程定义有误 / lifecycle declaration is inconsistent:\n- " + "\n- ".join(problems))
-    return Lifecycle(initial=initial, final=frozenset(final), states=states, transitions=transitions)
+    return Lifecycle(initial=initial, final=frozenset(final), states=states, transitions=transitions,
+                     imported_may_lack=frozenset(may_lack))
 
 
 @cache
-def default_lifecycle() -> Lifecycle:
-    """The shipped lifecycle, checked against the guards and effects the code provides (read once)."""
-    from hotline.data import load_yaml
-    from hotline.service.effects import EFFECTS
-    from hotline.service.guards import GUARDS
-
-    return parse_lifecycle(load_yaml("lifecycle.yaml"), guards=GUARDS, effects=EFFECTS)
+def declared_lifecycle() -> Lifecycle:
+    """The shipped lifecycle (read once). Its guard and effect names are checked against the code by the service
+    (`hotline.service.transitions.default_lifecycle`), which is the only one to run them."""
+    return parse_lifecycle(load_yaml("lifecycle.yaml"))

@@ -5,7 +5,7 @@ a million rows and tested on the layout a hotline office really gets: a title ro
 times, units written in full (湘潭市公安局), unmasked phone numbers, 满意度 wording. The values come from the
 shipped taxonomy and unit registry, so the file imports with the `platform_12345` mapping as is.
 
-`python -m hotline.ingest.samples OUT.csv|OUT.xlsx ROWS` writes one.
+`python -m hotline.generator.vendor_export OUT.csv|OUT.xlsx ROWS` writes one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hotline.data import registry, taxonomy
+from hotline.domain.registry import taxonomy, unit_registry
 from hotline.generator.content import ticket_content
 
 HEADERS = ["序号", "事件编号", "受理时间", "受理渠道", "诉求类型", "诉求大类", "诉求小类", "诉求内容", "来电人", "来电号码",
@@ -38,7 +38,8 @@ def _when(dt: datetime) -> str:
 def rows(n: int, seed: int = 12345, start: datetime = datetime(2022, 10, 1)) -> Iterator[list]:
     rng = random.Random(seed)
     _, subs = taxonomy()
-    _, regions, units = registry()
+    reg = unit_registry()
+    regions, units = list(reg.regions), reg.units
     sub_names = [s for s in subs if s not in ("无效来电",)]
     unit_names = list(units)
     pool = {}
