@@ -41,6 +41,7 @@ class Platform:
     name: str
     level: str  # city / county
     region: str | None = None
+    ticket_suffix: str = "199"  # the last three digits of its 事件编号
 
     @property
     def short_name(self) -> str:
@@ -57,6 +58,10 @@ class Registry:
     @property
     def counties(self) -> tuple[Platform, ...]:
         return tuple(p for p in self.platforms if p.level == "county")
+
+    def ticket_suffix(self, platform: str) -> str:
+        """The last three digits of a ticket number accepted on `platform` (199 for a platform not listed)."""
+        return next((p.ticket_suffix for p in self.platforms if p.code == platform), Platform.ticket_suffix)
 
 
 @cache
@@ -77,7 +82,8 @@ def taxonomy() -> tuple[list[str], dict[str, Subcategory]]:
 def unit_registry() -> Registry:
     """Platforms, region display order and units, as ``hotline/data/units.yaml`` lists them."""
     doc = load_yaml("units.yaml")
-    platforms = tuple(Platform(p["code"], p["name"], p["level"], p.get("region")) for p in doc["platforms"])
+    platforms = tuple(Platform(p["code"], p["name"], p["level"], p.get("region"), str(p.get("ticket_suffix", "199")))
+                      for p in doc["platforms"])
     units = {}
     for i, u in enumerate(doc["units"]):
         units[u["name"]] = Unit(u["name"], u["group"], u.get("region"), u.get("platform"),

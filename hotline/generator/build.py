@@ -30,7 +30,6 @@ from hotline.generator.plan import (
 )
 from hotline.store.reference import reference_rows
 
-PLATFORM_SUFFIX = {"city": "099", "xiangtan_county": "100", "xiangxiang": "101", "shaoshan": "102"}
 OCT_START, NOV_START, SEP_START = datetime(2022, 10, 1), datetime(2022, 11, 1), datetime(2022, 9, 1)
 EPIDEMIC = "疫情等突发公共卫生事件"
 REGION_WEIGHTS = {"雨湖区": 20, "岳塘区": 22, "高新区": 8, "湘潭经开区": 9, "岳塘经开区": 1, "湘潭县": 14,
@@ -53,7 +52,8 @@ class Builder:
         self.cal = calendar or load_default_calendar()
         self.ds = Dataset()
         self.cats, self.subs = taxonomy()
-        self.units = unit_registry().units
+        self.registry = unit_registry()
+        self.units = self.registry.units
         self.rules = default_rules()
         self.unit_id = {name: i + 1 for i, name in enumerate(self.units)}
         self.sub_id = {name: s.sort_order + 1 for name, s in self.subs.items()}
@@ -70,7 +70,7 @@ class Builder:
     def ticket_no(self, platform: str, at: datetime) -> str:
         key = (platform, at.date())
         self.serial[key] += 1
-        return f"{at:%y%m%d}{self.serial[key] * 7 + 10000:05d}{PLATFORM_SUFFIX[platform]}"[:14]
+        return f"{at:%y%m%d}{self.serial[key] * 7 + 10000:05d}{self.registry.ticket_suffix(platform)}"[:14]
 
     def random_time(self, start: datetime, end: datetime, sub: str | None = None) -> datetime:
         """A plausible acceptance time: daytime-heavy; epidemic appeals surge from 6 October."""

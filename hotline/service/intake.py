@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, insert, select, text
 
 from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label
 from hotline.domain.masking import mask_phone
+from hotline.domain.registry import unit_registry
 from hotline.service import audit
 from hotline.service.context import Principal, Request
 from hotline.service.errors import Forbidden, Invalid
@@ -29,9 +30,6 @@ from hotline.store.schema import (
 if TYPE_CHECKING:
     from hotline.service.workflow import WorkOrderService
 
-# The last three digits of 事件编号 name the accepting platform (as in the generated data, hotline/generator/build.py).
-PLATFORM_SUFFIX = {"city": "099", "xiangtan_county": "100", "xiangxiang": "101", "shaoshan": "102"}
-OTHER_PLATFORM_SUFFIX = "199"
 
 _PLATFORM = select(platforms.c.code).where(platforms.c.code == bindparam("code"))
 _SUBCATEGORY = select(subcategories.c.id).where(subcategories.c.id == bindparam("sid"))
@@ -54,7 +52,7 @@ def number_reads(conn: Connection, platform: str, at) -> list:
     """The statements that read the day's last ticket number for `platform`, behind the PostgreSQL advisory lock
     that serialises numbering (SQLite: the write lock already does). Sent in one batch, the read runs after the
     lock is granted, so it sees the number the previous holder committed; its answer is the batch's last."""
-    prefix, suffix = f"{at:%y%m%d}", PLATFORM_SUFFIX.get(platform, OTHER_PLATFORM_SUFFIX)
+    prefix, suffix = f"{at:%y%m%d}", unit_registry().ticket_suffix(platform)
     read = (_LAST_NO, {"lo": f"{prefix}00000{suffix}", "hi": f"{prefix}99999{suffix}",
                        "pattern": f"{prefix}_____{suffix}"})
     return [(_NUMBER_LOCK, {}), read] if conn.dialect.name == "postgresql" else [read]
@@ -62,7 +60,7 @@ def number_reads(conn: Connection, platform: str, at) -> list:
 
 def number_after(last: str | None, platform: str, at) -> str:
     """yymmdd + a 5-digit daily serial + the platform suffix, following the day's `last` number."""
-    prefix, suffix = f"{at:%y%m%d}", PLATFORM_SUFFIX.get(platform, OTHER_PLATFORM_SUFFIX)
+    prefix, suffix = f"{at:%y%m%d}", unit_registry().ticket_suffix(platform)
     serial = int(last[6:11]) + 1 if last else 10001
     if serial > 99999:
         raise Invalid("当日工单编号已用完 / daily ticket numbers exhausted")
