@@ -19,7 +19,7 @@ from hotline.domain.registry import taxonomy, unit_registry
 from hotline.domain.sla import default_rules
 from hotline.generator import content
 from hotline.generator import targets as T
-from hotline.generator.lifecycle import EventWriter
+from hotline.generator.events import EventWriter
 from hotline.generator.outcomes import dissatisfied_quota, split_satisfied
 from hotline.generator.plan import (
     carry_over,
