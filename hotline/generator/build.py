@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hotline.domain.calendar import WorkingDays, load_default_calendar
+from hotline.domain.history import implied_events, liaison_of
 from hotline.domain.month import Month
 from hotline.domain.registry import taxonomy, unit_registry
 from hotline.domain.sla import default_rules
 from hotline.generator import content
 from hotline.generator import targets as T
-from hotline.generator.events import EventWriter
+from hotline.generator.events import CONTACT_NOTE, EventWriter, after_signing, reminder
 from hotline.generator.outcomes import dissatisfied_quota, split_satisfied
 from hotline.generator.plan import (
     carry_over,
@@ -58,7 +59,7 @@ class Builder:
         self.unit_id = {name: i + 1 for i, name in enumerate(self.units)}
         self.sub_id = {name: s.sort_order + 1 for name, s in self.subs.items()}
         self.serial: Counter = Counter()
-        self.events = EventWriter(self.ds.tables["ticket_events"], self.cal)
+        self.events = EventWriter(self.ds.tables["ticket_events"])
 
     # ---- reference tables -------------------------------------------------------------------------
     def reference(self) -> None:
@@ -217,10 +218,9 @@ class Builder:
         n_bad = dissatisfied if dissatisfied is not None else round(len(tickets) * 0.0028)
         bad = set(rng.sample(range(len(tickets)), n_bad))
         for i, t in enumerate(tickets):
-            t["state"] = "resolved_online"
-            self.events.add(t, "accept", t["accepted_at"], "话务员", None, None, "accepted")
             done = t["accepted_at"] + timedelta(seconds=rng.randint(90, 600))
-            self.events.add(t, "resolve_online", done, "话务员", None, "accepted", "resolved_online")
+            events, t["state"] = implied_events(t["accepted_at"], dispatched=False, completed_at=done)
+            self.events.write(t, events)
             if t["appeal_type"] in ("invalid",):
                 continue
             result = "dissatisfied" if i in bad else rng.choices(
@@ -240,40 +240,37 @@ class Builder:
 
     def dispatch_life(self, t: dict, *, complete_by: datetime, late: bool, contacted: bool, visit_at: datetime | None,
                       result: str | None, praise: bool = False, earliest_visit: datetime | None = None) -> None:
-        """Dispatch → sign → (extension) → contact → feedback/complete → visit, timed on working days."""
+        """Dispatch → sign → contact → feedback/complete → visit, timed on working days; an overdue ticket may be
+        urged (催办) after signing."""
         rng = self.rng
-        ev = self.events
         unit = t["_unit"]
-        at = t["accepted_at"]
-        ev.add(t, "accept", at, "话务员", None, None, "accepted")
-        disp = at + timedelta(minutes=rng.randint(10, 90))
+        disp = t["accepted_at"] + timedelta(minutes=rng.randint(10, 90))
         due = self.rules.due_at(self.cal, disp, t["appeal_type"])
-        ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
         delay = rng.uniform(0.5, 20) if rng.random() < 0.93 else rng.uniform(25, 60)  # some units sign late
         sign = min(disp + timedelta(hours=delay), due - timedelta(hours=2))
-        ev.add(t, "sign", sign, f"{unit}联络员", unit, "dispatched", "signed")
         if late:
             done = due + timedelta(hours=rng.uniform(3, 40))
         else:
             lo, hi = sign + timedelta(hours=1), min(due, complete_by)
             done = lo + (hi - lo) * rng.uniform(0.2, 0.95) if hi > lo else lo
-        if late and rng.random() < 0.5:
-            ev.add(t, "reminder", due + timedelta(hours=1), "热线办", unit, None, None, note="工单已超期，请尽快办理反馈")
-        if contacted:
-            ev.add(t, "contact", done - timedelta(minutes=rng.randint(20, 600)), f"{unit}联络员", unit, None, None,
-                   note="已电话联系诉求人")
+        urged = late and rng.random() < 0.5
+        contact = done - timedelta(minutes=rng.randint(20, 600)) if contacted else None
         reply = content.unit_feedback(rng, t["_sub"], unit, contacted, praise)
-        ev.add(t, "feedback", done, f"{unit}联络员", unit, "signed", "signed", note=reply)
-        ev.add(t, "complete", done + timedelta(seconds=30), f"{unit}联络员", unit, "signed", "completed")
-        t["state"] = "completed"
+        visited = None
         if visit_at is not None:
-            v = max(visit_at, done + timedelta(hours=1))
-            if earliest_visit and v < earliest_visit:
-                v = earliest_visit + timedelta(hours=rng.uniform(9, 60))
+            visited = max(visit_at, done + timedelta(hours=1))
+            if earliest_visit and visited < earliest_visit:
+                visited = earliest_visit + timedelta(hours=rng.uniform(9, 60))
             method = "sms" if rng.random() < 0.85 else "phone"
-            self.ds.add("return_visits", {"ticket_id": t["id"], "visited_at": v, "method": method, "result": result, "note": None})
-            ev.add(t, "visit", v, "回访员", unit, "completed", "visited")
-            t["state"] = "visited"
+            self.ds.add("return_visits", {"ticket_id": t["id"], "visited_at": visited, "method": method,
+                                          "result": result, "note": None})
+        events, t["state"] = implied_events(
+            t["accepted_at"], dispatched=True, unit_id=t["unit_id"], liaison=liaison_of(unit), dispatched_at=disp,
+            due_at=due, signed_at=sign, contacted_at=contact, feedback_at=done, feedback=reply,
+            completed_at=done + timedelta(seconds=30), visited_at=visited, contact_note=CONTACT_NOTE)
+        if urged:
+            events = after_signing(events, [reminder(due + timedelta(hours=1), t["unit_id"], "工单已超期，请尽快办理反馈")])
+        self.events.write(t, events)
 
     def retime(self, t: dict, start: datetime, end: datetime) -> None:
         """Move a ticket's acceptance into [start, end) (and renumber it: the number carries the date)."""
@@ -349,16 +346,15 @@ class Builder:
                 for _ in range(n):
                     at = self.random_time(datetime(2021, 3, 1), datetime(2022, 8, 1))
                     t = self.new_ticket("city", sub, "complaint", at, "dispatched", unit)
-                    ev = self.events
-                    ev.add(t, "accept", at, "话务员", None, None, "accepted")
                     disp = at + timedelta(minutes=rng.randint(10, 90))
                     due = self.rules.due_at(self.cal, disp, "complaint")
-                    ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
-                    ev.add(t, "sign", disp + timedelta(hours=rng.uniform(1, 20)), f"{unit}联络员", unit, "dispatched", "signed")
-                    for k in range(rng.randint(1, 3)):
-                        ev.add(t, "reminder", self.cal.add(due, 1 + 5 * k) - timedelta(hours=14), "热线办", unit, None, None,
-                               note="工单已超期未反馈，请尽快办理")
-                    t["state"] = "signed"
+                    sign = disp + timedelta(hours=rng.uniform(1, 20))
+                    events, t["state"] = implied_events(at, dispatched=True, unit_id=t["unit_id"],
+                                                        liaison=liaison_of(unit), dispatched_at=disp, due_at=due,
+                                                        signed_at=sign)
+                    urged = [reminder(self.cal.add(due, 1 + 5 * k) - timedelta(hours=14), t["unit_id"],
+                                      "工单已超期未反馈，请尽快办理") for k in range(rng.randint(1, 3))]
+                    self.events.write(t, after_signing(events, urged))
 
     def county(self) -> None:
         rng = self.rng
