@@ -3,6 +3,9 @@
 They are ordinary tickets in the counts (taken from the planned October visits, so no figure moves); only
 their text and event history are written by hand to match what the seed tells: a manhole cover whose ticket
 hopped across nine units with two returns long after the 2-working-day window, and two praised cases.
+Hand-written as they are, their histories are paths the declared lifecycle allows (hotline/data/lifecycle.yaml:
+a unit that signed asks to return the ticket, 退单申请, before it goes back, 退回), as every generated history
+is (tests/generator/test_histories.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ MANHOLE_HOPS = ["市城管局", "国安网络公司", "湘潭中环水务公司"
                 "国网湘潭供电公司", "湘潭城发集团", "岳塘区人民政府"]
 # working days each unit held the ticket after signing before returning it (the seed: 城管 5, 国安 4)
 RETURN_AFTER = {"市城管局": 5, "国安网络公司": 4}
+RETURN_REASON = "经核实，该井盖不属于我单位管辖，申请退回"
 
 PRAISED = {
     "岳塘区人民政府": ("房屋安全",
@@ -92,5 +96,8 @@ def _manhole(builder, yuetang_visits: list[dict]) -> None:
             break
         held = RETURN_AFTER.get(unit, 1)
         back = cal.add(sign, held) - timedelta(hours=9)
-        ev.add(ticket, "return", back, liaison, u, "signed", "returned", note="经核实，该井盖不属于我单位管辖，申请退回")
+        # the unit asks to return it (退单申请), the hotline agrees: the lifecycle's only way back from 签收
+        ev.add(ticket, "return_request", back - timedelta(hours=1), liaison, u, "signed", "return_requested",
+               note=RETURN_REASON)
+        ev.add(ticket, "return", back, liaison, u, "return_requested", "returned", note=RETURN_REASON)
         t = back + timedelta(hours=2)
