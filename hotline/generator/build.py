@@ -403,7 +403,7 @@ class Builder:
                                       "talk_seconds": rng.randint(40, 600) if ok else 0})
 
     def records(self) -> None:
-        from hotline.generator.records import write_records
+        from hotline.generator.office_records import write_records
 
         write_records(self)
 
