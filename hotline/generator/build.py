@@ -31,11 +31,6 @@ from hotline.generator.plan import (
 )
 from hotline.store.reference import reference_rows
 
-OCT_START, NOV_START, SEP_START = datetime(2022, 10, 1), datetime(2022, 11, 1), datetime(2022, 9, 1)
-EPIDEMIC = "疫情等突发公共卫生事件"
-REGION_WEIGHTS = {"雨湖区": 20, "岳塘区": 22, "高新区": 8, "湘潭经开区": 9, "岳塘经开区": 1, "湘潭县": 14,
-                  "湘乡市": 10, "韶山市": 2, "市本级": 14}
-
 
 @dataclass
 class Dataset:
@@ -77,7 +72,7 @@ class Builder:
         """A plausible acceptance time: daytime-heavy; epidemic appeals surge from 6 October."""
         rng = self.rng
         days = (end - start).days
-        if sub == EPIDEMIC and start == OCT_START:
+        if sub == T.EPIDEMIC and start == T.OCT_START:
             day = min(days - 1, 5 + int(rng.random() ** 1.6 * (days - 5)))
         else:
             day = rng.randrange(days)
@@ -92,7 +87,7 @@ class Builder:
             if u and u.region:
                 region = u.region
             else:
-                region = rng.choices(list(REGION_WEIGHTS), weights=list(REGION_WEIGHTS.values()))[0]
+                region = rng.choices(list(T.REGION_WEIGHTS), weights=list(T.REGION_WEIGHTS.values()))[0]
         name, phone = content.caller(rng)
         row = {
             "id": len(self.ds.tables["tickets"]) + 1,
@@ -143,7 +138,7 @@ class Builder:
         for unit, row in cells.items():
             for sub, n in row.items():
                 for _ in range(n):
-                    at = self.random_time(OCT_START, NOV_START, sub)
+                    at = self.random_time(T.OCT_START, T.NOV_START, sub)
                     oct_by_unit[unit].append(self.new_ticket("city", sub, dispatched_types[k], at, "dispatched", unit))
                     k += 1
         # October online: the rest of each subcategory's volume
@@ -164,7 +159,7 @@ class Builder:
                     appeal = T.FIXED_TYPE_SUBCATEGORIES[sub]
                 else:
                     appeal, k = online_types[k], k + 1
-                at = self.random_time(OCT_START, NOV_START, sub)
+                at = self.random_time(T.OCT_START, T.NOV_START, sub)
                 oct_online.append(self.new_ticket("city", sub, appeal, at, "online", None))
         self.online_life(oct_online, T.ONLINE_DISSATISFIED_OCT)
         self.civility([t for ts in oct_by_unit.values() for t in ts] + oct_online)
@@ -176,16 +171,16 @@ class Builder:
         for unit, row in sep_cells.items():
             for sub, n in row.items():
                 for _ in range(n):
-                    at = self.random_time(SEP_START, OCT_START)
+                    at = self.random_time(T.SEP_START, T.OCT_START)
                     sep_by_unit[unit].append(self.new_ticket("city", sub, sep_types[k], at, "dispatched", unit))
                     k += 1
-        profile = {s: (n if s != EPIDEMIC else 300) for s, n in T.SUBCATEGORY_TOTALS_OCT.items()}
+        profile = {s: (n if s != T.EPIDEMIC else 300) for s, n in T.SUBCATEGORY_TOTALS_OCT.items()}
         subs = self.rng.choices(list(profile), weights=list(profile.values()), k=T.ONLINE_SEP)
         sep_online = []
         for sub in subs:
             appeal = T.FIXED_TYPE_SUBCATEGORIES.get(sub) or self.rng.choices(
                 ["consult", "help", "complaint", "suggestion"], weights=[70, 23, 6, 1])[0]
-            sep_online.append(self.new_ticket("city", sub, appeal, self.random_time(SEP_START, OCT_START), "online", None))
+            sep_online.append(self.new_ticket("city", sub, appeal, self.random_time(T.SEP_START, T.OCT_START), "online", None))
         self.online_life(sep_online, None)
 
         # which tickets are visited in which month
@@ -204,7 +199,7 @@ class Builder:
                 raise AssertionError(f"{unit}: {len(visits_oct[unit])} October visits, 附件1 says {T.ANNEX1[unit][0]}")
         self.visited_in_october(visits_oct)
         self.visited_in(visits_sep, datetime(2022, 9, 30, 20), late=self.late_for_september(len(visits_sep)))
-        self.visited_in(visits_nov, datetime(2022, 11, 8, 20), late=0, earliest=NOV_START)
+        self.visited_in(visits_nov, datetime(2022, 11, 8, 20), late=0, earliest=T.NOV_START)
         self.special_cases(visits_oct)
 
     def late_for_september(self, n: int) -> int:
@@ -230,8 +225,8 @@ class Builder:
 
     def civility(self, october: list[dict]) -> None:
         """Flag the civility-campaign appeals: every themed non-epidemic appeal, then epidemic ones up to the total."""
-        themed = [t for t in october if self.subs[t["_sub"]].civility_theme and t["_sub"] != EPIDEMIC]
-        epidemic = [t for t in october if t["_sub"] == EPIDEMIC]
+        themed = [t for t in october if self.subs[t["_sub"]].civility_theme and t["_sub"] != T.EPIDEMIC]
+        epidemic = [t for t in october if t["_sub"] == T.EPIDEMIC]
         need = T.CIVILITY_OCT - len(themed)
         if need < 0 or need > len(epidemic):
             raise ValueError(f"civility calibration impossible: {len(themed)} themed appeals")
@@ -303,7 +298,7 @@ class Builder:
         for unit, ts in visits.items():
             n, late, contacted, total_sat, unrated, bad = T.ANNEX1[unit]
             for t in ts:  # an October ticket visited in October must leave time for handling and the visit
-                if OCT_START <= t["accepted_at"] and t["accepted_at"] > datetime(2022, 10, 29, 12):
+                if T.OCT_START <= t["accepted_at"] and t["accepted_at"] > datetime(2022, 10, 29, 12):
                     self.retime(t, datetime(2022, 10, 24, 8), datetime(2022, 10, 29, 12))
             ts = list(ts)
             rng.shuffle(ts)
@@ -325,11 +320,11 @@ class Builder:
             no_contact = {t["id"] for t in rng.sample(ts, n - contacted)}
             for t in ts:
                 visit_at = min(t["accepted_at"] + timedelta(days=rng.uniform(2, 5)), datetime(2022, 10, 31, 21))
-                if t["accepted_at"] < OCT_START:  # September ticket: visited after the National Day holiday
+                if t["accepted_at"] < T.OCT_START:  # September ticket: visited after the National Day holiday
                     visit_at = datetime(2022, 10, 8, 9) + timedelta(hours=rng.uniform(0, 80))
                 self.dispatch_life(t, complete_by=min(visit_at, datetime(2022, 10, 31, 18)), late=t["id"] in late_ids,
                                    contacted=t["id"] not in no_contact, visit_at=visit_at, result=results[t["id"]],
-                                   earliest_visit=OCT_START)
+                                   earliest_visit=T.OCT_START)
 
     def special_cases(self, visits_oct: dict[str, list[dict]]) -> None:
         """Hook for narrative tickets (the manhole cover bounced 9 times, praised cases)."""
@@ -368,7 +363,7 @@ class Builder:
                 appeal = T.FIXED_TYPE_SUBCATEGORIES.get(sub) or rng.choices(
                     ["consult", "help", "complaint", "suggestion"], weights=[60, 25, 14, 1])[0]
                 is_disp = i < n_disp and sub not in T.FIXED_TYPE_SUBCATEGORIES
-                t = self.new_ticket(platform, sub, appeal, self.random_time(OCT_START, NOV_START, sub),
+                t = self.new_ticket(platform, sub, appeal, self.random_time(T.OCT_START, T.NOV_START, sub),
                                     "dispatched" if is_disp else "online", unit if is_disp else None, region)
                 (disp if is_disp else online).append(t)
             while len(disp) < n_disp:  # fixed-type subcategories were skipped above
@@ -388,16 +383,16 @@ class Builder:
 
     def calls(self) -> None:
         rng = self.rng
-        plan = [("city", "2022-10", *T.CALLS["2022-10"]), ("city", "2022-09", *T.CALLS["2022-09"])]
+        plan = [("city", T.MONTH, *T.CALLS[T.MONTH]), ("city", T.PREV_MONTH, *T.CALLS[T.PREV_MONTH])]
         for platform, (n_oct, ans_oct, n_sep) in T.COUNTY_CALLS.items():
-            plan.append((platform, "2022-10", n_oct, ans_oct))
-            plan.append((platform, "2022-09", n_sep, round(n_sep * 0.86)))
+            plan.append((platform, T.MONTH, n_oct, ans_oct))
+            plan.append((platform, T.PREV_MONTH, n_sep, round(n_sep * 0.86)))
         for platform, month, n, answered in plan:
             start, end = Month.parse(month).bounds
             flags = [True] * answered + [False] * (n - answered)
             rng.shuffle(flags)
             for ok in flags:
-                at = self.random_time(start, end, EPIDEMIC if month == "2022-10" else None)
+                at = self.random_time(start, end, T.EPIDEMIC if month == T.MONTH else None)
                 self.ds.add("calls", {"platform": platform, "called_at": at, "answered": ok,
                                       "wait_seconds": rng.randint(3, 60) if ok else rng.randint(20, 180),
                                       "talk_seconds": rng.randint(40, 600) if ok else 0})
