@@ -1,9 +1,11 @@
 """Materialise the plan into rows of the canonical tables (a `Dataset`), deterministically from a seed.
 
 Every ticket gets a realistic life: acceptance, then either online resolution and an SMS evaluation, or
-dispatch with a deadline from the working-day calendar, signing, sometimes a return and reassignment or an
-extension, contact with the citizen, feedback, and a return visit. The report never reads these
-calibration numbers: it measures the rows.
+dispatch with a deadline from the SLA rules on the working-day calendar, signing, contact with the citizen,
+feedback and a return visit. This module times those milestones; the events they imply come from
+`hotline.domain.history.implied_events`, as the importer's do. It adds only what is its own: the hotline's
+催办 of an overdue ticket, and the hand-told stories (stories.py: returns and reassignments). The report never
+reads these calibration numbers: it measures the rows.
 """
 
 from __future__ import annotations
