@@ -169,7 +169,7 @@ class Reference:
 
     def records(self, folder: Path) -> None:
         """Test calls, knowledge base, leader days, spot checks, county assessments: the seed's records."""
-        from hotline.generator.records import write_records
+        from hotline.generator.office_records import write_records
 
         class _DS:
             def __init__(self):

@@ -1,9 +1,11 @@
 """Materialise the plan into rows of the canonical tables (a `Dataset`), deterministically from a seed.
 
 Every ticket gets a realistic life: acceptance, then either online resolution and an SMS evaluation, or
-dispatch with a deadline from the working-day calendar, signing, sometimes a return and reassignment or an
-extension, contact with the citizen, feedback, and a return visit. The report never reads these
-calibration numbers: it measures the rows.
+dispatch with a deadline from the SLA rules on the working-day calendar, signing, contact with the citizen,
+feedback and a return visit. This module times those milestones; the events they imply come from
+`hotline.domain.history.implied_events`, as the importer's do. It adds only what is its own: the hotline's
+催办 of an overdue ticket, and the hand-told stories (stories.py: returns and reassignments). The report never
+reads these calibration numbers: it measures the rows.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hotline.domain.calendar import WorkingDays, load_default_calendar
+from hotline.domain.history import implied_events, liaison_of
 from hotline.domain.month import Month
 from hotline.domain.registry import taxonomy, unit_registry
 from hotline.domain.sla import default_rules
 from hotline.generator import content
 from hotline.generator import targets as T
-from hotline.generator.lifecycle import EventWriter
+from hotline.generator.events import CONTACT_NOTE, EventWriter, after_signing, reminder
 from hotline.generator.outcomes import dissatisfied_quota, split_satisfied
 from hotline.generator.plan import (
     carry_over,
@@ -29,11 +32,6 @@ from hotline.generator.plan import (
     september_units,
 )
 from hotline.store.reference import reference_rows
-
-OCT_START, NOV_START, SEP_START = datetime(2022, 10, 1), datetime(2022, 11, 1), datetime(2022, 9, 1)
-EPIDEMIC = "疫情等突发公共卫生事件"
-REGION_WEIGHTS = {"雨湖区": 20, "岳塘区": 22, "高新区": 8, "湘潭经开区": 9, "岳塘经开区": 1, "湘潭县": 14,
-                  "湘乡市": 10, "韶山市": 2, "市本级": 14}
 
 
 @dataclass
@@ -58,7 +56,7 @@ class Builder:
         self.unit_id = {name: i + 1 for i, name in enumerate(self.units)}
         self.sub_id = {name: s.sort_order + 1 for name, s in self.subs.items()}
         self.serial: Counter = Counter()
-        self.events = EventWriter(self.ds.tables["ticket_events"], self.cal)
+        self.events = EventWriter(self.ds.tables["ticket_events"])
 
     # ---- reference tables -------------------------------------------------------------------------
     def reference(self) -> None:
@@ -76,7 +74,7 @@ class Builder:
         """A plausible acceptance time: daytime-heavy; epidemic appeals surge from 6 October."""
         rng = self.rng
         days = (end - start).days
-        if sub == EPIDEMIC and start == OCT_START:
+        if sub == T.EPIDEMIC and start == T.OCT_START:
             day = min(days - 1, 5 + int(rng.random() ** 1.6 * (days - 5)))
         else:
             day = rng.randrange(days)
@@ -91,7 +89,7 @@ class Builder:
             if u and u.region:
                 region = u.region
             else:
-                region = rng.choices(list(REGION_WEIGHTS), weights=list(REGION_WEIGHTS.values()))[0]
+                region = rng.choices(list(T.REGION_WEIGHTS), weights=list(T.REGION_WEIGHTS.values()))[0]
         name, phone = content.caller(rng)
         row = {
             "id": len(self.ds.tables["tickets"]) + 1,
@@ -142,7 +140,7 @@ class Builder:
         for unit, row in cells.items():
             for sub, n in row.items():
                 for _ in range(n):
-                    at = self.random_time(OCT_START, NOV_START, sub)
+                    at = self.random_time(T.OCT_START, T.NOV_START, sub)
                     oct_by_unit[unit].append(self.new_ticket("city", sub, dispatched_types[k], at, "dispatched", unit))
                     k += 1
         # October online: the rest of each subcategory's volume
@@ -163,7 +161,7 @@ class Builder:
                     appeal = T.FIXED_TYPE_SUBCATEGORIES[sub]
                 else:
                     appeal, k = online_types[k], k + 1
-                at = self.random_time(OCT_START, NOV_START, sub)
+                at = self.random_time(T.OCT_START, T.NOV_START, sub)
                 oct_online.append(self.new_ticket("city", sub, appeal, at, "online", None))
         self.online_life(oct_online, T.ONLINE_DISSATISFIED_OCT)
         self.civility([t for ts in oct_by_unit.values() for t in ts] + oct_online)
@@ -175,16 +173,16 @@ class Builder:
         for unit, row in sep_cells.items():
             for sub, n in row.items():
                 for _ in range(n):
-                    at = self.random_time(SEP_START, OCT_START)
+                    at = self.random_time(T.SEP_START, T.OCT_START)
                     sep_by_unit[unit].append(self.new_ticket("city", sub, sep_types[k], at, "dispatched", unit))
                     k += 1
-        profile = {s: (n if s != EPIDEMIC else 300) for s, n in T.SUBCATEGORY_TOTALS_OCT.items()}
+        profile = {s: (n if s != T.EPIDEMIC else 300) for s, n in T.SUBCATEGORY_TOTALS_OCT.items()}
         subs = self.rng.choices(list(profile), weights=list(profile.values()), k=T.ONLINE_SEP)
         sep_online = []
         for sub in subs:
             appeal = T.FIXED_TYPE_SUBCATEGORIES.get(sub) or self.rng.choices(
                 ["consult", "help", "complaint", "suggestion"], weights=[70, 23, 6, 1])[0]
-            sep_online.append(self.new_ticket("city", sub, appeal, self.random_time(SEP_START, OCT_START), "online", None))
+            sep_online.append(self.new_ticket("city", sub, appeal, self.random_time(T.SEP_START, T.OCT_START), "online", None))
         self.online_life(sep_online, None)
 
         # which tickets are visited in which month
@@ -203,7 +201,7 @@ class Builder:
                 raise AssertionError(f"{unit}: {len(visits_oct[unit])} October visits, 附件1 says {T.ANNEX1[unit][0]}")
         self.visited_in_october(visits_oct)
         self.visited_in(visits_sep, datetime(2022, 9, 30, 20), late=self.late_for_september(len(visits_sep)))
-        self.visited_in(visits_nov, datetime(2022, 11, 8, 20), late=0, earliest=NOV_START)
+        self.visited_in(visits_nov, datetime(2022, 11, 8, 20), late=0, earliest=T.NOV_START)
         self.special_cases(visits_oct)
 
     def late_for_september(self, n: int) -> int:
@@ -217,10 +215,9 @@ class Builder:
         n_bad = dissatisfied if dissatisfied is not None else round(len(tickets) * 0.0028)
         bad = set(rng.sample(range(len(tickets)), n_bad))
         for i, t in enumerate(tickets):
-            t["state"] = "resolved_online"
-            self.events.add(t, "accept", t["accepted_at"], "话务员", None, None, "accepted")
             done = t["accepted_at"] + timedelta(seconds=rng.randint(90, 600))
-            self.events.add(t, "resolve_online", done, "话务员", None, "accepted", "resolved_online")
+            events, t["state"] = implied_events(t["accepted_at"], dispatched=False, completed_at=done)
+            self.events.write(t, events)
             if t["appeal_type"] in ("invalid",):
                 continue
             result = "dissatisfied" if i in bad else rng.choices(
@@ -230,8 +227,8 @@ class Builder:
 
     def civility(self, october: list[dict]) -> None:
         """Flag the civility-campaign appeals: every themed non-epidemic appeal, then epidemic ones up to the total."""
-        themed = [t for t in october if self.subs[t["_sub"]].civility_theme and t["_sub"] != EPIDEMIC]
-        epidemic = [t for t in october if t["_sub"] == EPIDEMIC]
+        themed = [t for t in october if self.subs[t["_sub"]].civility_theme and t["_sub"] != T.EPIDEMIC]
+        epidemic = [t for t in october if t["_sub"] == T.EPIDEMIC]
         need = T.CIVILITY_OCT - len(themed)
         if need < 0 or need > len(epidemic):
             raise ValueError(f"civility calibration impossible: {len(themed)} themed appeals")
@@ -240,40 +237,37 @@ class Builder:
 
     def dispatch_life(self, t: dict, *, complete_by: datetime, late: bool, contacted: bool, visit_at: datetime | None,
                       result: str | None, praise: bool = False, earliest_visit: datetime | None = None) -> None:
-        """Dispatch → sign → (extension) → contact → feedback/complete → visit, timed on working days."""
+        """Dispatch → sign → contact → feedback/complete → visit, timed on working days; an overdue ticket may be
+        urged (催办) after signing."""
         rng = self.rng
-        ev = self.events
         unit = t["_unit"]
-        at = t["accepted_at"]
-        ev.add(t, "accept", at, "话务员", None, None, "accepted")
-        disp = at + timedelta(minutes=rng.randint(10, 90))
+        disp = t["accepted_at"] + timedelta(minutes=rng.randint(10, 90))
         due = self.rules.due_at(self.cal, disp, t["appeal_type"])
-        ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
         delay = rng.uniform(0.5, 20) if rng.random() < 0.93 else rng.uniform(25, 60)  # some units sign late
         sign = min(disp + timedelta(hours=delay), due - timedelta(hours=2))
-        ev.add(t, "sign", sign, f"{unit}联络员", unit, "dispatched", "signed")
         if late:
             done = due + timedelta(hours=rng.uniform(3, 40))
         else:
             lo, hi = sign + timedelta(hours=1), min(due, complete_by)
             done = lo + (hi - lo) * rng.uniform(0.2, 0.95) if hi > lo else lo
-        if late and rng.random() < 0.5:
-            ev.add(t, "reminder", due + timedelta(hours=1), "热线办", unit, None, None, note="工单已超期，请尽快办理反馈")
-        if contacted:
-            ev.add(t, "contact", done - timedelta(minutes=rng.randint(20, 600)), f"{unit}联络员", unit, None, None,
-                   note="已电话联系诉求人")
+        urged = late and rng.random() < 0.5
+        contact = done - timedelta(minutes=rng.randint(20, 600)) if contacted else None
         reply = content.unit_feedback(rng, t["_sub"], unit, contacted, praise)
-        ev.add(t, "feedback", done, f"{unit}联络员", unit, "signed", "signed", note=reply)
-        ev.add(t, "complete", done + timedelta(seconds=30), f"{unit}联络员", unit, "signed", "completed")
-        t["state"] = "completed"
+        visited = None
         if visit_at is not None:
-            v = max(visit_at, done + timedelta(hours=1))
-            if earliest_visit and v < earliest_visit:
-                v = earliest_visit + timedelta(hours=rng.uniform(9, 60))
+            visited = max(visit_at, done + timedelta(hours=1))
+            if earliest_visit and visited < earliest_visit:
+                visited = earliest_visit + timedelta(hours=rng.uniform(9, 60))
             method = "sms" if rng.random() < 0.85 else "phone"
-            self.ds.add("return_visits", {"ticket_id": t["id"], "visited_at": v, "method": method, "result": result, "note": None})
-            ev.add(t, "visit", v, "回访员", unit, "completed", "visited")
-            t["state"] = "visited"
+            self.ds.add("return_visits", {"ticket_id": t["id"], "visited_at": visited, "method": method,
+                                          "result": result, "note": None})
+        events, t["state"] = implied_events(
+            t["accepted_at"], dispatched=True, unit_id=t["unit_id"], liaison=liaison_of(unit), dispatched_at=disp,
+            due_at=due, signed_at=sign, contacted_at=contact, feedback_at=done, feedback=reply,
+            completed_at=done + timedelta(seconds=30), visited_at=visited, contact_note=CONTACT_NOTE)
+        if urged:
+            events = after_signing(events, [reminder(due + timedelta(hours=1), t["unit_id"], "工单已超期，请尽快办理反馈")])
+        self.events.write(t, events)
 
     def retime(self, t: dict, start: datetime, end: datetime) -> None:
         """Move a ticket's acceptance into [start, end) (and renumber it: the number carries the date)."""
@@ -306,7 +300,7 @@ class Builder:
         for unit, ts in visits.items():
             n, late, contacted, total_sat, unrated, bad = T.ANNEX1[unit]
             for t in ts:  # an October ticket visited in October must leave time for handling and the visit
-                if OCT_START <= t["accepted_at"] and t["accepted_at"] > datetime(2022, 10, 29, 12):
+                if T.OCT_START <= t["accepted_at"] and t["accepted_at"] > datetime(2022, 10, 29, 12):
                     self.retime(t, datetime(2022, 10, 24, 8), datetime(2022, 10, 29, 12))
             ts = list(ts)
             rng.shuffle(ts)
@@ -328,11 +322,11 @@ class Builder:
             no_contact = {t["id"] for t in rng.sample(ts, n - contacted)}
             for t in ts:
                 visit_at = min(t["accepted_at"] + timedelta(days=rng.uniform(2, 5)), datetime(2022, 10, 31, 21))
-                if t["accepted_at"] < OCT_START:  # September ticket: visited after the National Day holiday
+                if t["accepted_at"] < T.OCT_START:  # September ticket: visited after the National Day holiday
                     visit_at = datetime(2022, 10, 8, 9) + timedelta(hours=rng.uniform(0, 80))
                 self.dispatch_life(t, complete_by=min(visit_at, datetime(2022, 10, 31, 18)), late=t["id"] in late_ids,
                                    contacted=t["id"] not in no_contact, visit_at=visit_at, result=results[t["id"]],
-                                   earliest_visit=OCT_START)
+                                   earliest_visit=T.OCT_START)
 
     def special_cases(self, visits_oct: dict[str, list[dict]]) -> None:
         """Hook for narrative tickets (the manhole cover bounced 9 times, praised cases)."""
@@ -349,16 +343,15 @@ class Builder:
                 for _ in range(n):
                     at = self.random_time(datetime(2021, 3, 1), datetime(2022, 8, 1))
                     t = self.new_ticket("city", sub, "complaint", at, "dispatched", unit)
-                    ev = self.events
-                    ev.add(t, "accept", at, "话务员", None, None, "accepted")
                     disp = at + timedelta(minutes=rng.randint(10, 90))
                     due = self.rules.due_at(self.cal, disp, "complaint")
-                    ev.add(t, "dispatch", disp, "派单员", unit, "accepted", "dispatched", due_at=due)
-                    ev.add(t, "sign", disp + timedelta(hours=rng.uniform(1, 20)), f"{unit}联络员", unit, "dispatched", "signed")
-                    for k in range(rng.randint(1, 3)):
-                        ev.add(t, "reminder", self.cal.add(due, 1 + 5 * k) - timedelta(hours=14), "热线办", unit, None, None,
-                               note="工单已超期未反馈，请尽快办理")
-                    t["state"] = "signed"
+                    sign = disp + timedelta(hours=rng.uniform(1, 20))
+                    events, t["state"] = implied_events(at, dispatched=True, unit_id=t["unit_id"],
+                                                        liaison=liaison_of(unit), dispatched_at=disp, due_at=due,
+                                                        signed_at=sign)
+                    urged = [reminder(self.cal.add(due, 1 + 5 * k) - timedelta(hours=14), t["unit_id"],
+                                      "工单已超期未反馈，请尽快办理") for k in range(rng.randint(1, 3))]
+                    self.events.write(t, after_signing(events, urged))
 
     def county(self) -> None:
         rng = self.rng
@@ -372,7 +365,7 @@ class Builder:
                 appeal = T.FIXED_TYPE_SUBCATEGORIES.get(sub) or rng.choices(
                     ["consult", "help", "complaint", "suggestion"], weights=[60, 25, 14, 1])[0]
                 is_disp = i < n_disp and sub not in T.FIXED_TYPE_SUBCATEGORIES
-                t = self.new_ticket(platform, sub, appeal, self.random_time(OCT_START, NOV_START, sub),
+                t = self.new_ticket(platform, sub, appeal, self.random_time(T.OCT_START, T.NOV_START, sub),
                                     "dispatched" if is_disp else "online", unit if is_disp else None, region)
                 (disp if is_disp else online).append(t)
             while len(disp) < n_disp:  # fixed-type subcategories were skipped above
@@ -392,22 +385,22 @@ class Builder:
 
     def calls(self) -> None:
         rng = self.rng
-        plan = [("city", "2022-10", *T.CALLS["2022-10"]), ("city", "2022-09", *T.CALLS["2022-09"])]
+        plan = [("city", T.MONTH, *T.CALLS[T.MONTH]), ("city", T.PREV_MONTH, *T.CALLS[T.PREV_MONTH])]
         for platform, (n_oct, ans_oct, n_sep) in T.COUNTY_CALLS.items():
-            plan.append((platform, "2022-10", n_oct, ans_oct))
-            plan.append((platform, "2022-09", n_sep, round(n_sep * 0.86)))
+            plan.append((platform, T.MONTH, n_oct, ans_oct))
+            plan.append((platform, T.PREV_MONTH, n_sep, round(n_sep * 0.86)))
         for platform, month, n, answered in plan:
             start, end = Month.parse(month).bounds
             flags = [True] * answered + [False] * (n - answered)
             rng.shuffle(flags)
             for ok in flags:
-                at = self.random_time(start, end, EPIDEMIC if month == "2022-10" else None)
+                at = self.random_time(start, end, T.EPIDEMIC if month == T.MONTH else None)
                 self.ds.add("calls", {"platform": platform, "called_at": at, "answered": ok,
                                       "wait_seconds": rng.randint(3, 60) if ok else rng.randint(20, 180),
                                       "talk_seconds": rng.randint(40, 600) if ok else 0})
 
     def records(self) -> None:
-        from hotline.generator.records import write_records
+        from hotline.generator.office_records import write_records
 
         write_records(self)
 

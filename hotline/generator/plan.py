@@ -111,7 +111,7 @@ def september_cells(cells: dict[str, dict[str, int]], sep_units: dict[str, int],
     """September subcategories per unit: October's profile without the epidemic surge (it began on 6 October)."""
     out = {}
     for unit, n in sep_units.items():
-        profile = {s: c for s, c in cells.get(unit, {}).items() if s != "疫情等突发公共卫生事件"} or cells.get(unit, {})
+        profile = {s: c for s, c in cells.get(unit, {}).items() if s != T.EPIDEMIC} or cells.get(unit, {})
         if not profile:
             profile = {"政务办事": 1}
         rng = random.Random(f"{seed}:sep:{unit}")

@@ -3,16 +3,23 @@
 They are ordinary tickets in the counts (taken from the planned October visits, so no figure moves); only
 their text and event history are written by hand to match what the seed tells: a manhole cover whose ticket
 hopped across nine units with two returns long after the 2-working-day window, and two praised cases.
+Hand-written as they are, their histories are paths the declared lifecycle allows (hotline/data/lifecycle.yaml:
+a unit that signed asks to return the ticket, 退单申请, before it goes back, 退回), as every generated history
+is (tests/generator/test_histories.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from hotline.domain.history import DISPATCHER, OPERATOR, VISITOR, liaison_of
+from hotline.generator.events import CONTACT_NOTE
+
 MANHOLE_HOPS = ["市城管局", "国安网络公司", "湘潭中环水务公司", "移动湘潭分公司", "联通湘潭分公司", "电信湘潭分公司",
                 "国网湘潭供电公司", "湘潭城发集团", "岳塘区人民政府"]
 # working days each unit held the ticket after signing before returning it (the seed: 城管 5, 国安 4)
 RETURN_AFTER = {"市城管局": 5, "国安网络公司": 4}
+RETURN_REASON = "经核实，该井盖不属于我单位管辖，申请退回"
 
 PRAISED = {
     "岳塘区人民政府": ("房屋安全",
@@ -67,29 +74,30 @@ def _manhole(builder, yuetang_visits: list[dict]) -> None:
                           "存在安全隐患，希望相关部门核实此类情况并尽快处理，请相关单位处理，谢谢！",
                   caller_name="杨先生", region="岳塘区")
     ticket["ticket_no"] = builder.ticket_no("city", at)
-    ev.add(ticket, "accept", at, "话务员", None, None, "accepted")
+    ev.add(ticket, "accept", at, OPERATOR, None, None, "accepted")
     t = at + timedelta(minutes=25)
     for i, unit in enumerate(MANHOLE_HOPS):
         kind = "dispatch" if i == 0 else "reassign"
         due = cal.add(t, 5)
-        ev.add(ticket, kind, t, "派单员", unit, "accepted" if i == 0 else "returned", "dispatched", due_at=due,
-               unit_id=uid[unit], note=None if i == 0 else f"第{i + 1}次派单：经核实改派{unit}")
+        liaison, u = liaison_of(unit), uid[unit]
+        ev.add(ticket, kind, t, DISPATCHER, u, "accepted" if i == 0 else "returned", "dispatched", due_at=due,
+               note=None if i == 0 else f"第{i + 1}次派单：经核实改派{unit}")
         sign = t + timedelta(hours=3)
-        ev.add(ticket, "sign", sign, f"{unit}联络员", unit, "dispatched", "signed", unit_id=uid[unit])
+        ev.add(ticket, "sign", sign, liaison, u, "dispatched", "signed")
         if unit == MANHOLE_HOPS[-1]:
             done = cal.add(sign, 2) - timedelta(hours=8)
-            ev.add(ticket, "contact", done - timedelta(hours=2), f"{unit}联络员", unit, None, None, unit_id=uid[unit],
-                   note="已电话联系诉求人")
-            ev.add(ticket, "feedback", done, f"{unit}联络员", unit, "signed", "signed", unit_id=uid[unit],
+            ev.add(ticket, "contact", done - timedelta(hours=2), liaison, u, note=CONTACT_NOTE)
+            ev.add(ticket, "feedback", done, liaison, u, "signed", "signed",
                    note="经现场核实，谈爱桥东侧井盖归属我区市政设施，已组织施工单位重新调平安装并加固，已电话告知市民处理结果。")
-            ev.add(ticket, "complete", done + timedelta(seconds=30), f"{unit}联络员", unit, "signed", "completed",
-                   unit_id=uid[unit])
+            ev.add(ticket, "complete", done + timedelta(seconds=30), liaison, u, "signed", "completed")
             v = visits[ticket["id"]]
             v["visited_at"] = max(v["visited_at"], done + timedelta(days=1))
-            ev.add(ticket, "visit", v["visited_at"], "回访员", unit, "completed", "visited", unit_id=uid[unit])
+            ev.add(ticket, "visit", v["visited_at"], VISITOR, u, "completed", "visited")
             break
         held = RETURN_AFTER.get(unit, 1)
         back = cal.add(sign, held) - timedelta(hours=9)
-        ev.add(ticket, "return", back, f"{unit}联络员", unit, "signed", "returned", unit_id=uid[unit],
-               note="经核实，该井盖不属于我单位管辖，申请退回")
+        # the unit asks to return it (退单申请), the hotline agrees: the lifecycle's only way back from 签收
+        ev.add(ticket, "return_request", back - timedelta(hours=1), liaison, u, "signed", "return_requested",
+               note=RETURN_REASON)
+        ev.add(ticket, "return", back, liaison, u, "return_requested", "returned", note=RETURN_REASON)
         t = back + timedelta(hours=2)

@@ -14,8 +14,18 @@ Bases (口径) modelled explicitly:
 
 from __future__ import annotations
 
+from hotline.domain.month import Month
+
 MONTH = "2022-10"
 PREV_MONTH = "2022-09"
+SEP_START, OCT_START = Month.parse(PREV_MONTH).bounds
+NOV_START = Month.parse(MONTH).end
+
+# ---- the city's shape: where appeals without a handling unit come from (shares of the regions, in %), and the
+# epidemic, which drove October's volume (its appeals surge from 6 October)
+REGION_WEIGHTS = {"雨湖区": 20, "岳塘区": 22, "高新区": 8, "湘潭经开区": 9, "岳塘经开区": 1, "湘潭县": 14,
+                  "湘乡市": 10, "韶山市": 2, "市本级": 14}
+EPIDEMIC = "疫情等突发公共卫生事件"
 
 # ---- calls (一（一）): 67,236 calls, 82.39% answered; 话务量环比上升 60.66%, 接通率环比下降 8.08 个百分点
 CALLS = {"2022-10": (67236, 55396), "2022-09": (41850, 37862)}

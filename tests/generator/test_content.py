@@ -38,7 +38,7 @@ def test_every_taxonomy_subcategory_has_its_own_templates():
     assert len(SUBS) >= 80
     assert set(SUBS) == set(content.SUBCATEGORIES)
     for sub in SUBS:
-        texts = content._TEXTS[sub]  # the data table: several problems per subcategory, with slots
+        texts = content.TEXTS[sub]  # the data table: several problems per subcategory, with slots
         assert len(texts.issue) >= 4, sub
         assert sum("{" in t or "[" in t for t in texts.issue) >= 3, sub  # slots: dates, places, amounts...
         if sub not in ("无效来电", "表扬感谢"):

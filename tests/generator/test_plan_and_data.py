@@ -112,6 +112,14 @@ def test_deadlines_follow_the_sla_rules(db):
 def test_manhole_case_history(db):
     (tid,) = db.execute("SELECT t.id FROM tickets t JOIN subcategories s ON s.id = t.subcategory_id "
                         "WHERE s.name = '井盖设施' AND t.content LIKE '%谈爱桥%'").fetchone()
-    kinds = [k for (k,) in db.execute("SELECT kind FROM ticket_events WHERE ticket_id = ? ORDER BY at, id", (tid,))]
+    events = db.execute("SELECT kind, unit_id, actor, at FROM ticket_events WHERE ticket_id = ? ORDER BY at, id",
+                        (tid,)).fetchall()
+    kinds = [e[0] for e in events]
     assert kinds.count("dispatch") + kinds.count("reassign") == 9
     assert kinds.count("return") == 8 and kinds[-1] == "visit"
+    # each return was asked for just before, by the same unit's liaison (退单申请 → 退回)
+    for i, (kind, unit_id, actor, at) in enumerate(events):
+        if kind == "return":
+            asked = events[i - 1]
+            assert asked[:3] == ("return_request", unit_id, actor) and asked[3] < at, events[i - 1:i + 1]
+    assert kinds.count("return_request") == 8

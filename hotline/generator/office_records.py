@@ -1,9 +1,14 @@
-"""Records that are not tickets: test-call sheets, knowledge base, leader hotline day, spot checks and the
-provincial assessment figures of the county platforms (附件2's 五率一度 inputs)."""
+"""The office's records that are not tickets: test-call sheets (拨测), the knowledge base, the leader hotline day,
+spot checks and the provincial assessment figures of the county platforms (附件2's 五率一度 inputs).
+
+Why apart from the tickets: these are what the office keeps by hand, not what callers create, and the report
+quotes them as they are (附件2, 拨测, 抽查, 知识库); the seed's values are written here, or read from
+hotline/data/seed_*.yaml, so that those parts of the report reproduce the seed.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from hotline.data import load_yaml
 
@@ -90,4 +95,3 @@ def write_records(builder) -> None:
     for r in load_yaml("seed_spot_checks.yaml")["spot_checks"]:
         ds.add("spot_checks", {"month": str(r["month"]), "ticket_no": str(r["ticket_no"]), "unit_name": r["unit"],
                                "content": r["content"], "feedback": r["feedback"], "outcome": r["outcome"]})
-    _ = timedelta
