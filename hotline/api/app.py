@@ -15,7 +15,7 @@ from hotline.api.routers import kb, metrics, sla, spot_checks, test_calls, ticke
 from hotline.api.settings import ApiSettings
 from hotline.service.clock import Clock, beijing_now
 from hotline.service.reporting import Reporting
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 from hotline.service.workflow import WorkOrderService
 
 DESCRIPTION = """12345 政务服务便民热线工单服务：受理、派发、签收、退单、改派、延期、办结反馈、回访、重办、归档，

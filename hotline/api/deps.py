@@ -18,7 +18,7 @@ from hotline.domain.codes import label
 from hotline.service.auth import authenticate
 from hotline.service.context import Principal
 from hotline.service.reporting import Reporting
-from hotline.service.store import read_tx
+from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 
 bearer = HTTPBearer(auto_error=False, description="访问令牌：hotline user add 或 POST /api/users 签发")

@@ -267,7 +267,7 @@ app.add_typer(sla_app, name="sla")
 
 def _service_engine(create: bool = False):
     """The store, migrated to the service's schema (SQLite must exist unless `create`)."""
-    from hotline.service.store import service_engine
+    from hotline.service.transactions import service_engine
 
     engine = service_engine(state["db"], create=create)
     if create:
@@ -309,7 +309,7 @@ def user_add(
     from hotline.service.auth import CLI, add_user, issue_token
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
-    from hotline.service.store import write_tx
+    from hotline.service.transactions import write_tx
 
     try:
         engine = _service_engine()
@@ -328,7 +328,7 @@ def user_token(username: Annotated[str, typer.Argument(help="登录名")]) -> No
     from hotline.service.auth import CLI, find_user, issue_token
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
-    from hotline.service.store import write_tx
+    from hotline.service.transactions import write_tx
 
     try:
         with write_tx(_service_engine()) as conn:
@@ -344,7 +344,7 @@ def user_revoke(username: Annotated[str, typer.Argument(help="登录名")]) -> N
     from hotline.service.auth import CLI, find_user, revoke_tokens
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
-    from hotline.service.store import write_tx
+    from hotline.service.transactions import write_tx
 
     try:
         with write_tx(_service_engine()) as conn:

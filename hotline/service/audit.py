@@ -21,7 +21,7 @@ _INSERT = insert(audit_log)
 def record(conn: Connection, principal: Principal, action: str, entity: str, entity_id: Any, at: datetime,
            detail: dict[str, Any] | None = None, *, defer: list | None = None) -> None:
     """Write the audit row in `conn`'s transaction — or, with `defer`, append the insert to that list as
-    (statement, parameters) for the caller to send with its other writes (`hotline.service.store.batch`: same
+    (statement, parameters) for the caller to send with its other writes (`hotline.service.transactions.batch`: same
     transaction, one round trip on PostgreSQL)."""
     item = (_INSERT, {
         "at": at, "user_id": principal.user_id, "actor": principal.username[:64], "action": action[:48],

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, delete
 from hotline.service.auth import CLI, add_user, issue_token
 from hotline.service.clock import beijing_now
 from hotline.service.context import Principal
-from hotline.service.store import service_engine, write_tx
+from hotline.service.transactions import service_engine, write_tx
 from hotline.store.db import sync_sequences
 from hotline.store.reference import ensure_reference_store
 from hotline.store.schema import (

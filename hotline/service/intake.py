@@ -17,7 +17,7 @@ from hotline.domain.registry import unit_registry
 from hotline.service import audit
 from hotline.service.context import Principal, Request
 from hotline.service.errors import Forbidden, Invalid
-from hotline.service.store import batch
+from hotline.service.transactions import batch
 from hotline.store.schema import (
     platforms,
     subcategories,

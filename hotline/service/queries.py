@@ -17,7 +17,7 @@ from hotline.domain.masking import id_number_for, phone_for, scrub_text
 from hotline.domain.month import Month
 from hotline.service.context import Principal
 from hotline.service.errors import Invalid, NotFound
-from hotline.service.store import batch
+from hotline.service.transactions import batch
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import (
     categories,

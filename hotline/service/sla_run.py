@@ -19,7 +19,7 @@ from hotline.service.auth import SLA_JOB
 from hotline.service.context import Request
 from hotline.service.errors import Conflict, Refused
 from hotline.service.queries import _facts_for
-from hotline.service.store import read_tx
+from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import subcategories, ticket_events, ticket_versions, tickets, units
 

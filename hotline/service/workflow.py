@@ -30,7 +30,7 @@ from hotline.service.context import Context, Plan, Principal, Request
 from hotline.service.effects import EFFECTS
 from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from hotline.service.guards import GUARDS
-from hotline.service.store import batch, write_tx
+from hotline.service.transactions import batch, write_tx
 from hotline.store.schema import (
     categories,
     return_visits,

@@ -11,7 +11,7 @@ from hotline.api.schemas.common import MAX_INT, Id, Page, Problem
 from hotline.api.schemas.kb import KbEntryCreate, KbEntryPublic, KbEntryUpdate
 from hotline.service import kb
 from hotline.service.context import Principal
-from hotline.service.store import read_tx, write_tx
+from hotline.service.transactions import read_tx, write_tx
 from hotline.service.workflow import WorkOrderService
 
 router = APIRouter(prefix="/kb", tags=["kb 知识库"])

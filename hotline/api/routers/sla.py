@@ -9,7 +9,7 @@ from hotline.api.schemas.common import Problem
 from hotline.api.schemas.reports import BacklogPublic, SlaRunPublic
 from hotline.service.context import Principal
 from hotline.service.sla_run import backlog, run_sla
-from hotline.service.store import read_tx
+from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 
 router = APIRouter(prefix="/sla", tags=["sla 时限与催办"])

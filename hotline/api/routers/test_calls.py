@@ -11,7 +11,7 @@ from hotline.api.schemas.common import Month, Problem
 from hotline.api.schemas.records import TestCallCreate, TestCallPublic
 from hotline.service import records
 from hotline.service.context import Principal
-from hotline.service.store import read_tx, write_tx
+from hotline.service.transactions import read_tx, write_tx
 from hotline.service.workflow import WorkOrderService
 
 router = APIRouter(prefix="/test-calls", tags=["test calls 拨测"])

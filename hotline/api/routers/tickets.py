@@ -12,7 +12,7 @@ from hotline.api.schemas.common import MAX_INT, Id, Month, Page, Problem
 from hotline.api.schemas.tickets import AppealType, TicketCreate, TicketDetail, TicketPublic
 from hotline.service import queries
 from hotline.service.context import Principal
-from hotline.service.store import read_tx
+from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 
 router = APIRouter(prefix="/tickets", tags=["tickets 工单"])

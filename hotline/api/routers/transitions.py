@@ -18,7 +18,7 @@ from hotline.api.schemas.transitions import (
 from hotline.domain.masking import scrub_text
 from hotline.service import queries
 from hotline.service.context import Principal, Request
-from hotline.service.store import read_tx
+from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 
 router = APIRouter(tags=["transitions 流转"])

@@ -13,7 +13,7 @@ from hotline.api.schemas.users import AuditPublic, MePublic, TokenPublic, UserCr
 from hotline.domain.codes import label
 from hotline.service import auth
 from hotline.service.context import Principal
-from hotline.service.store import read_tx, write_tx
+from hotline.service.transactions import read_tx, write_tx
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import audit_log, users
 
