@@ -14,9 +14,9 @@ from sqlalchemy import Connection, and_, bindparam, func, select
 
 from hotline.domain.facts import TicketFacts, derive
 from hotline.domain.masking import id_number_for, phone_for, scrub_text
-from hotline.domain.month import Month
 from hotline.service.context import Principal
 from hotline.service.errors import Invalid, NotFound
+from hotline.service.periods import month_window
 from hotline.service.transactions import batch
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import (
@@ -83,12 +83,9 @@ def search(svc: WorkOrderService, conn: Connection, principal: Principal, *, mon
     conds = []
     if principal.role == "liaison":
         conds.append(tickets.c.unit_id == principal.unit_id)
-    if month:
-        try:
-            start, end = Month.of(month).bounds
-        except ValueError as exc:
-            raise Invalid(str(exc)) from None
-        conds += [tickets.c.accepted_at >= start, tickets.c.accepted_at < end]
+    window = month_window(month)
+    if window:
+        conds += [tickets.c.accepted_at >= window[0], tickets.c.accepted_at < window[1]]
     for col, value in ((tickets.c.unit_id, unit_id), (tickets.c.appeal_type, appeal_type),
                        (categories.c.id, category_id), (tickets.c.subcategory_id, subcategory_id),
                        (tickets.c.state, state), (tickets.c.platform, platform)):

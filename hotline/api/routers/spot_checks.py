@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 
 from hotline.api.deps import OFFICE, require, service
 from hotline.api.schemas.common import Month, Problem
-from hotline.api.schemas.records import SpotCheckCreate, SpotCheckPublic
-from hotline.service import records
+from hotline.api.schemas.spot_checks import SpotCheckCreate, SpotCheckPublic
+from hotline.service import spot_checks
 from hotline.service.context import Principal
 from hotline.service.transactions import read_tx, write_tx
 from hotline.service.workflow import WorkOrderService
@@ -23,11 +23,11 @@ def list_spot_checks(who: Principal = Depends(require(*OFFICE)), svc: WorkOrderS
                      month_from: Annotated[Month | None, Query()] = None,
                      month_to: Annotated[Month | None, Query()] = None):
     with read_tx(svc.engine) as conn:
-        return records.list_spot_checks(conn, month_from, month_to)
+        return spot_checks.list_spot_checks(conn, month_from, month_to)
 
 
 @router.post("", response_model=SpotCheckPublic, status_code=201, responses=ERRORS, summary="登记抽查结果")
 def add_spot_check(body: SpotCheckCreate, who: Principal = Depends(require("analyst", "admin")),
                    svc: WorkOrderService = Depends(service)):
     with write_tx(svc.engine) as conn:
-        return records.add_spot_check(conn, who, body.model_dump(), svc.clock())
+        return spot_checks.add_spot_check(conn, who, body.model_dump(), svc.clock())

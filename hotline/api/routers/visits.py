@@ -14,7 +14,7 @@ from hotline.api.schemas.transitions import TransitionPublic
 from hotline.api.schemas.visits import VisitCreate, VisitPublic
 from hotline.domain.masking import scrub_text
 from hotline.service.context import Principal, Request
-from hotline.service.records import month_window
+from hotline.service.periods import month_window
 from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import return_visits, tickets
