@@ -381,7 +381,7 @@ def sla_run(now: Annotated[str | None, typer.Option(help="按此时刻检查（I
 
     from hotline.domain.calendar import CalendarNotConfigured
     from hotline.service.clock import beijing_now, frozen
-    from hotline.service.sla_run import run_sla
+    from hotline.service.sla_job import run_sla
     from hotline.service.workflow import WorkOrderService
 
     try:

@@ -15,7 +15,7 @@ from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label
 from hotline.domain.masking import mask_phone
 from hotline.domain.registry import unit_registry
 from hotline.service import audit
-from hotline.service.context import Principal, Request
+from hotline.service.context import Principal, TransitionRequest
 from hotline.service.errors import Forbidden, Invalid
 from hotline.service.transactions import batch
 from hotline.store.schema import (
@@ -134,10 +134,10 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
     result = {"ticket_id": ticket_id, "ticket_no": row["ticket_no"], "state": accept.target, "version": 0}
     # the rows above travel with the first batch of the transition that follows, if any (one round trip less)
     if route == "online" and data.get("answer"):
-        result = svc.fire_in(conn, principal, ticket_id, "resolve_online", Request(note=str(data["answer"])),
+        result = svc.fire_in(conn, principal, ticket_id, "resolve_online", TransitionRequest(note=str(data["answer"])),
                              prelude=writes)
     elif route == "dispatch" and data.get("unit_id") is not None:
-        result = svc.fire_in(conn, principal, ticket_id, "dispatch", Request(unit_id=data["unit_id"]), prelude=writes)
+        result = svc.fire_in(conn, principal, ticket_id, "dispatch", TransitionRequest(unit_id=data["unit_id"]), prelude=writes)
     else:
         batch(conn, writes)
     result["ticket_no"] = row["ticket_no"]

@@ -26,7 +26,7 @@ from hotline.domain.lifecycle import Lifecycle, parse_lifecycle
 from hotline.domain.sla import SlaRules, default_rules
 from hotline.service import audit
 from hotline.service.clock import Clock, beijing_now
-from hotline.service.context import Context, Plan, Principal, Request
+from hotline.service.context import Context, Plan, Principal, TransitionRequest
 from hotline.service.effects import EFFECTS
 from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from hotline.service.guards import GUARDS
@@ -95,11 +95,11 @@ class WorkOrderService:
         self.lifecycle = lifecycle or default_lifecycle()
 
     # ---- public -------------------------------------------------------------------------------------------
-    def fire(self, principal: Principal, ticket_id: int, action: str, request: Request | None = None,
+    def fire(self, principal: Principal, ticket_id: int, action: str, request: TransitionRequest | None = None,
              expected_version: int | None = None) -> dict[str, Any]:
         """Fire transition `action` on a ticket; returns its new state, version and the events written."""
         with write_tx(self.engine) as conn:
-            return self.fire_in(conn, principal, ticket_id, action, request or Request(), expected_version)
+            return self.fire_in(conn, principal, ticket_id, action, request or TransitionRequest(), expected_version)
 
     def create(self, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
         from hotline.service.intake import create_ticket
@@ -125,7 +125,7 @@ class WorkOrderService:
         if principal.role == "liaison" and ticket["unit_id"] != principal.unit_id:
             raise Forbidden("无权访问其他单位的工单")
 
-    def fire_in(self, conn: Connection, principal: Principal, ticket_id: int, action: str, req: Request,
+    def fire_in(self, conn: Connection, principal: Principal, ticket_id: int, action: str, req: TransitionRequest,
                 expected_version: int | None = None, *, prelude: list | None = None) -> dict[str, Any]:
         """Fire `action` inside the caller's transaction. `prelude`: the caller's pending writes, (statement,
         parameters) pairs sent ahead of the claim in its batch (ticket creation: one round trip less)."""
@@ -236,7 +236,7 @@ class WorkOrderService:
         return 0
 
     @staticmethod
-    def validate(requires: tuple[str, ...], req: Request) -> None:
+    def validate(requires: tuple[str, ...], req: TransitionRequest) -> None:
         missing = [r for r in requires if getattr(req, r) is None or getattr(req, r) == ""]
         if missing:
             raise Invalid("缺少必填项：" + "、".join(FIELD_LABELS[m] for m in missing))
@@ -265,5 +265,5 @@ def _reads_facts(tr) -> bool:
         getattr(EFFECTS[e], "reads_facts", False) for e in tr.effects)
 
 
-def _public_request(req: Request) -> dict[str, Any]:
+def _public_request(req: TransitionRequest) -> dict[str, Any]:
     return {k: v for k, v in vars(req).items() if v is not None}  # flat fields: asdict's deep copy is not needed

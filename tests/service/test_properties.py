@@ -17,9 +17,9 @@ from sqlalchemy import select
 from hotline.domain.facts import derive
 from hotline.domain.month import Month
 from hotline.metrics.engine import MetricEngine
-from hotline.service.context import Principal, Request
+from hotline.service.context import Principal, TransitionRequest
 from hotline.service.errors import ServiceError
-from hotline.service.sla_run import backlog
+from hotline.service.sla_job import backlog
 from hotline.service.workflow import default_lifecycle
 from hotline.store.db import ibis_connect
 from hotline.store.schema import return_visits, ticket_events, ticket_versions, tickets
@@ -143,7 +143,7 @@ def test_random_action_sequences_keep_the_store_consistent(svc, engine, clock, p
                         p[field] = UNITS[(UNITS.index(row.unit_id) + 1) % 3 if row.unit_id in UNITS else 0] \
                             if field == "unit_id" else FILL[field]
             try:
-                out = svc.fire(who, tid, action, Request(**p), expected_version=bumps if with_version else None)
+                out = svc.fire(who, tid, action, TransitionRequest(**p), expected_version=bumps if with_version else None)
             except ServiceError:
                 check_ticket(engine, tid, n_events, bumps)      # a refusal writes nothing
                 continue

@@ -10,7 +10,7 @@ from hotline.api.deps import ANY_ROLE, principal, require, service
 from hotline.api.fastjson import fast_json
 from hotline.api.schemas.common import MAX_INT, Id, Month, Page, Problem
 from hotline.api.schemas.tickets import AppealType, TicketCreate, TicketDetail, TicketPublic
-from hotline.service import queries
+from hotline.service import ticket_queries
 from hotline.service.context import Principal
 from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
@@ -24,7 +24,7 @@ def create_ticket(body: TicketCreate, who: Principal = Depends(require("operator
                   svc: WorkOrderService = Depends(service)):
     created = svc.create(who, body.model_dump())
     with read_tx(svc.engine) as conn:
-        return fast_json(queries.detail(svc, conn, who, created["ticket_id"]), status_code=201)
+        return fast_json(ticket_queries.detail(svc, conn, who, created["ticket_id"]), status_code=201)
 
 
 @router.get("", response_model=Page[TicketPublic], responses=ERRORS, summary="查询工单（按月份、单位、类型、分类、状态筛选，分页）")
@@ -43,7 +43,7 @@ def search_tickets(
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     with read_tx(svc.engine) as conn:
-        return queries.search(svc, conn, who, month=month, unit_id=unit_id, appeal_type=appeal_type,
+        return ticket_queries.search(svc, conn, who, month=month, unit_id=unit_id, appeal_type=appeal_type,
                               category_id=category_id, subcategory_id=subcategory_id, state=state, platform=platform,
                               q=q.replace("\x00", "") if q else None, page=page, page_size=page_size)
 
@@ -51,4 +51,4 @@ def search_tickets(
 @router.get("/{ticket_id}", response_model=TicketDetail, responses=ERRORS, summary="工单详情（含流转记录、回访、可执行操作）")
 def get_ticket(ticket_id: Id, who: Principal = Depends(principal), svc: WorkOrderService = Depends(service)):
     with read_tx(svc.engine) as conn:
-        return queries.detail(svc, conn, who, ticket_id)
+        return ticket_queries.detail(svc, conn, who, ticket_id)

@@ -16,8 +16,8 @@ from hotline.api.schemas.transitions import (
     TransitionSpec,
 )
 from hotline.domain.masking import scrub_text
-from hotline.service import queries
-from hotline.service.context import Principal, Request
+from hotline.service import ticket_queries
+from hotline.service.context import Principal, TransitionRequest
 from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 
@@ -31,7 +31,7 @@ ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Probl
              summary="执行流转操作（签收、退单申请、延期申请、办结反馈、回访、重办、归档……）")
 def fire(ticket_id: Id, body: TransitionCreate, who: Principal = Depends(principal),
          svc: WorkOrderService = Depends(service)):
-    req = Request(note=body.note, unit_id=body.unit_id, days=body.days, contacted=body.contacted, result=body.result,
+    req = TransitionRequest(note=body.note, unit_id=body.unit_id, days=body.days, contacted=body.contacted, result=body.result,
                   method=body.method)
     out = svc.fire(who, ticket_id, body.action, req, expected_version=body.version)
     lc = svc.lifecycle
@@ -43,8 +43,8 @@ def fire(ticket_id: Id, body: TransitionCreate, who: Principal = Depends(princip
 @router.get("/tickets/{ticket_id}/events", response_model=list[EventPublic], responses=ERRORS, summary="流转记录")
 def list_events(ticket_id: Id, who: Principal = Depends(principal), svc: WorkOrderService = Depends(service)):
     with read_tx(svc.engine) as conn:
-        queries.require_visible(svc, conn, who, ticket_id)
-        return queries.events(svc, conn, who, ticket_id)
+        ticket_queries.require_visible(svc, conn, who, ticket_id)
+        return ticket_queries.events(svc, conn, who, ticket_id)
 
 
 @router.get("/lifecycle", response_model=LifecyclePublic, responses={401: {"model": Problem}},

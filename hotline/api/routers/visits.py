@@ -13,7 +13,7 @@ from hotline.api.schemas.common import MAX_INT, Id, Month, Page, Problem
 from hotline.api.schemas.transitions import TransitionPublic
 from hotline.api.schemas.visits import VisitCreate, VisitPublic
 from hotline.domain.masking import scrub_text
-from hotline.service.context import Principal, Request
+from hotline.service.context import Principal, TransitionRequest
 from hotline.service.periods import month_window
 from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
@@ -28,7 +28,7 @@ ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Probl
              summary="登记回访结果（工单转为已回访）")
 def add_visit(ticket_id: Id, body: VisitCreate, who: Principal = Depends(require("operator", "admin")),
               svc: WorkOrderService = Depends(service)):
-    return fast_json(svc.fire(who, ticket_id, "visit", Request(result=body.result, method=body.method,
+    return fast_json(svc.fire(who, ticket_id, "visit", TransitionRequest(result=body.result, method=body.method,
                                                                note=body.note), expected_version=body.version),
                      status_code=201)
 
