@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from hotline.api.deps import OFFICE, reporting, require
 from hotline.api.schemas.common import Month, Problem
-from hotline.api.schemas.reports import MetricGroupPublic, MetricPublic
+from hotline.api.schemas.metrics import MetricGroupPublic, MetricPublic
 from hotline.service.context import Principal
 from hotline.service.reporting import GROUPABLE, Reporting
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from hotline.api.deps import OFFICE, require, service
 from hotline.api.schemas.common import Problem
-from hotline.api.schemas.reports import BacklogPublic, SlaRunPublic
+from hotline.api.schemas.sla import BacklogPublic, SlaRunPublic
 from hotline.service.context import Principal
 from hotline.service.sla_job import backlog, run_sla
 from hotline.service.transactions import read_tx

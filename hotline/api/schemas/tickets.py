@@ -74,9 +74,3 @@ class TicketDetail(TicketPublic):
     visits: list[VisitPublic]
     actions: list[ActionPublic]
 
-
-class TicketCreated(BaseModel):
-    ticket_id: int
-    ticket_no: str
-    state: str
-    version: int
