@@ -30,6 +30,7 @@ from hotline.service.context import Context, Plan, Principal, TransitionRequest
 from hotline.service.effects import EFFECTS
 from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from hotline.service.guards import GUARDS
+from hotline.service.intake import create_ticket
 from hotline.service.transactions import batch, write_tx
 from hotline.store.schema import (
     categories,
@@ -102,10 +103,10 @@ class WorkOrderService:
             return self.fire_in(conn, principal, ticket_id, action, request or TransitionRequest(), expected_version)
 
     def create(self, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
-        from hotline.service.intake import create_ticket
-
+        """Accept an appeal (hotline.service.intake), dispatching or answering it in the same transaction."""
         with write_tx(self.engine) as conn:
-            return create_ticket(self, conn, principal, data)
+            return create_ticket(conn, principal, data, lifecycle=self.lifecycle, now=self.clock(),
+                                 fire=functools.partial(self.fire_in, conn, principal))
 
     # ---- inside a transaction ------------------------------------------------------------------------------
     def load_ticket(self, conn: Connection, ticket_id: int) -> dict[str, Any]:
