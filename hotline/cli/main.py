@@ -306,10 +306,11 @@ def user_add(
     name: Annotated[str | None, typer.Option(help="姓名")] = None,
 ) -> None:
     """新增用户并签发访问令牌（令牌只显示这一次）。"""
-    from hotline.service.auth import CLI, add_user, issue_token
+    from hotline.service.auth import CLI, issue_token
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
     from hotline.service.transactions import write_tx
+    from hotline.service.users import add_user
 
     try:
         engine = _service_engine()
@@ -325,10 +326,11 @@ def user_add(
 @user_app.command("token")
 def user_token(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """为已有用户签发新的访问令牌。"""
-    from hotline.service.auth import CLI, find_user, issue_token
+    from hotline.service.auth import CLI, issue_token
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
     from hotline.service.transactions import write_tx
+    from hotline.service.users import find_user
 
     try:
         with write_tx(_service_engine()) as conn:
@@ -341,10 +343,11 @@ def user_token(username: Annotated[str, typer.Argument(help="登录名")]) -> No
 @user_app.command("revoke")
 def user_revoke(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """吊销用户的全部访问令牌。"""
-    from hotline.service.auth import CLI, find_user, revoke_tokens
+    from hotline.service.auth import CLI, revoke_tokens
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
     from hotline.service.transactions import write_tx
+    from hotline.service.users import find_user
 
     try:
         with write_tx(_service_engine()) as conn:

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, and_, bindparam, func, select
 from hotline.domain.facts import TicketFacts, derive
 from hotline.domain.masking import id_number_for, phone_for, scrub_text
 from hotline.service.context import Principal
-from hotline.service.errors import Invalid, NotFound
+from hotline.service.errors import NotFound
+from hotline.service.paging import check_page
 from hotline.service.periods import month_window
 from hotline.service.transactions import batch
 from hotline.service.workflow import WorkOrderService
@@ -80,8 +81,7 @@ def search(svc: WorkOrderService, conn: Connection, principal: Principal, *, mon
            unit_id: int | None = None, appeal_type: str | None = None, category_id: int | None = None,
            subcategory_id: int | None = None, state: str | None = None, platform: str | None = None,
            q: str | None = None, page: int = 1, page_size: int = 50) -> dict[str, Any]:
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise Invalid(f"分页参数有误：page ≥ 1，page_size 1–{MAX_PAGE_SIZE}")
+    check_page(page, page_size, MAX_PAGE_SIZE)
     conds = []
     if principal.role == "liaison":
         conds.append(tickets.c.unit_id == principal.unit_id)

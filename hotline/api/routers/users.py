@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from sqlalchemy import func, select
 
 from hotline.api.deps import principal, require, service
 from hotline.api.schemas.common import Page, Problem
 from hotline.api.schemas.users import AuditPublic, MePublic, TokenPublic, UserCreate, UserPublic
 from hotline.domain.codes import label
-from hotline.service import auth
+from hotline.service import audit as audit_log
+from hotline.service import auth, users
 from hotline.service.context import Principal
 from hotline.service.transactions import read_tx, write_tx
 from hotline.service.workflow import WorkOrderService
-from hotline.store.schema import audit_log, users
 
 router = APIRouter(tags=["users 用户与审计"])
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}}
@@ -31,25 +30,25 @@ def me(who: Principal = Depends(principal)):
 @router.get("/users", response_model=list[UserPublic], responses=ERRORS, summary="用户列表")
 def list_users(_: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service)):
     with read_tx(svc.engine) as conn:
-        return [dict(r) for r in conn.execute(select(users).order_by(users.c.id)).mappings()]
+        return users.list_users(conn)
 
 
 @router.post("/users", response_model=TokenPublic, status_code=201, responses=ERRORS, summary="新增用户并签发令牌")
 def add_user(body: UserCreate, who: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service)):
     now = svc.clock()
     with write_tx(svc.engine) as conn:
-        uid = auth.add_user(conn, who, username=body.username, role=body.role, now=now,
-                            display_name=body.display_name, unit=body.unit_id)
+        uid = users.add_user(conn, who, username=body.username, role=body.role, now=now,
+                             display_name=body.display_name, unit=body.unit_id)
         token = auth.issue_token(conn, who, uid, now, label="api")
-        user = conn.execute(select(users).where(users.c.id == uid)).mappings().one()
-    return {"user": dict(user), "token": token}
+        user = users.get_user(conn, uid)
+    return {"user": user, "token": token}
 
 
 @router.post("/users/{username}/tokens", response_model=TokenPublic, status_code=201, responses=ERRORS,
              summary="为用户签发新令牌")
 def new_token(username: Username, who: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service)):
     with write_tx(svc.engine) as conn:
-        user = auth.find_user(conn, username)
+        user = users.find_user(conn, username)
         token = auth.issue_token(conn, who, user["id"], svc.clock(), label="api")
     return {"user": user, "token": token}
 
@@ -58,7 +57,7 @@ def new_token(username: Username, who: Principal = Depends(require("admin")), sv
 def revoke(username: Username, request: Request, who: Principal = Depends(require("admin")),
            svc: WorkOrderService = Depends(service)):
     with write_tx(svc.engine) as conn:
-        user = auth.find_user(conn, username)
+        user = users.find_user(conn, username)
         auth.revoke_tokens(conn, who, user["id"], svc.clock())
     request.app.state.tokens.clear()
     return user
@@ -70,13 +69,5 @@ def audit(_: Principal = Depends(require("admin")), svc: WorkOrderService = Depe
           entity_id: Annotated[str | None, Query(max_length=32, pattern=r"^[0-9A-Za-z_\-]+$")] = None,
           page: Annotated[int, Query(ge=1, le=100000)] = 1,
           page_size: Annotated[int, Query(ge=1, le=200)] = 50):
-    q = select(audit_log)
-    if entity:
-        q = q.where(audit_log.c.entity == entity)
-    if entity_id:
-        q = q.where(audit_log.c.entity_id == entity_id)
     with read_tx(svc.engine) as conn:
-        total = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
-        rows = conn.execute(q.order_by(audit_log.c.id.desc()).limit(page_size).offset((page - 1) * page_size)).mappings()
-        return {"items": [dict(r) for r in rows], "total": total, "page": page, "page_size": page_size}
-
+        return audit_log.page(conn, entity=entity, entity_id=entity_id, page=page, page_size=page_size)
