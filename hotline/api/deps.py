@@ -14,7 +14,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from hotline.domain.codes import label
+from hotline.domain.codes import ROLES, label
 from hotline.service.auth import authenticate
 from hotline.service.context import Principal
 from hotline.service.reporting import Reporting
@@ -92,5 +92,5 @@ def require(*roles: str) -> Callable[..., Principal]:
     return check
 
 
-ANY_ROLE = ("operator", "liaison", "analyst", "admin")
-OFFICE = ("operator", "analyst", "admin")  # the hotline office: everyone but the units' liaisons
+ANY_ROLE = ROLES
+OFFICE = tuple(r for r in ROLES if r != "liaison")  # the hotline office: everyone but the units' liaisons

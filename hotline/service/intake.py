@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, insert, select, text
 
-from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label
+from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label, listing
 from hotline.domain.lifecycle import Lifecycle
 from hotline.domain.masking import mask_phone
 from hotline.domain.registry import unit_registry
@@ -41,6 +41,11 @@ class FireInTransaction(Protocol):
     def __call__(self, ticket_id: int, action: str, req: TransitionRequest, *,
                  prelude: list | None = None) -> dict[str, Any]: ...
 
+
+# How a call ends when it is accepted: the operator answers it (the `accept` transition) or it goes to a unit
+# (`accept_for_dispatch`).
+ROUTES = {"online": "在线办结", "dispatch": "派发"}
+_ACCEPT = {"online": "accept", "dispatch": "accept_for_dispatch"}
 
 _PLATFORM = select(platforms.c.code).where(platforms.c.code == bindparam("code"))
 _SUBCATEGORY = select(subcategories.c.id).where(subcategories.c.id == bindparam("sid"))
@@ -102,9 +107,9 @@ def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], 
     transition wrote)."""
     lc = lifecycle
     route = data.get("route") or "dispatch"
-    if route not in ("online", "dispatch"):
-        raise Invalid("route 应为 online（在线办结）或 dispatch（派发）")
-    accept = lc.transitions["accept" if route == "online" else "accept_for_dispatch"]
+    if route not in ROUTES:
+        raise Invalid("route 应为 " + "或".join(f"{code}（{word}）" for code, word in ROUTES.items()))
+    accept = lc.transitions[_ACCEPT[route]]
     if principal.role not in accept.roles:
         raise Forbidden(f"{label('role', principal.role)}无权受理工单")
     platform = data.get("platform") or "city"
@@ -118,10 +123,10 @@ def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], 
         raise Invalid(f"受理平台不存在：{platform}")
     channel = data.get("channel") or "phone"
     if channel not in CHANNELS:
-        raise Invalid(f"受理渠道应为 {'、'.join(CHANNELS)} 之一")
+        raise Invalid(f"受理渠道应为 {listing('channel')} 之一")
     appeal_type = data.get("appeal_type")
     if appeal_type not in APPEAL_TYPES:
-        raise Invalid(f"诉求类型应为 {'、'.join(APPEAL_TYPES)} 之一")
+        raise Invalid(f"诉求类型应为 {listing('appeal_type')} 之一")
     if not isinstance(sub_id, int) or known[1].first() is None:
         raise Invalid(f"诉求小类不存在（subcategory_id={sub_id}）")
     content = _text(data, "content", "诉求内容", 4000)

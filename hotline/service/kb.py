@@ -22,7 +22,6 @@ from hotline.service.paging import check_page
 from hotline.store.schema import kb_entries, subcategories, units
 
 WRITERS = ("admin", "liaison")  # a liaison only for its own unit's entries
-READERS = ("operator", "liaison", "analyst", "admin")
 DEFAULT_REVIEW_DAYS = 90
 MAX_PAGE_SIZE = 100
 _SPLIT = re.compile(r"[\s,，。；;、:：!！?？()（）\"'“”‘’《》]+")

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from hotline.domain.codes import SPOT_CHECK_OUTCOMES
+from hotline.domain.codes import SPOT_CHECK_OUTCOMES, listing
 from hotline.service import audit
 from hotline.service.context import Principal
 from hotline.service.errors import Invalid
@@ -27,7 +27,7 @@ def add_spot_check(conn: Connection, principal: Principal, data: dict[str, Any],
     if len(no) != 14:
         raise Invalid("事件编号应为 14 位")
     if data.get("outcome") not in SPOT_CHECK_OUTCOMES:
-        raise Invalid("抽查结果应为 dissatisfied（不满意）或 not_contacted（未联系）")
+        raise Invalid(f"抽查结果应为 {listing('spot_check_outcome')} 之一")
     for key, label in (("unit_name", "承办单位"), ("content", "事件内容"), ("feedback", "反馈结果")):
         if not (data.get(key) or "").strip():
             raise Invalid(f"缺少必填项：{label}")

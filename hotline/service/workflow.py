@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.data import load_yaml
 from hotline.domain.calendar import WorkingDays, load_default_calendar
-from hotline.domain.codes import VISIT_METHODS, VISIT_RESULTS, label
+from hotline.domain.codes import VISIT_METHODS, VISIT_RESULTS, label, listing
 from hotline.domain.facts import TicketFacts, derive
 from hotline.domain.lifecycle import Lifecycle, parse_lifecycle
 from hotline.domain.sla import SlaRules, default_rules
@@ -133,7 +133,7 @@ class WorkOrderService:
         lc = self.lifecycle
         tr = lc.transition(action)
         if tr is None:
-            raise Invalid(f"未知操作：{action}（可选：{'、'.join(lc.transitions)}）")
+            raise Invalid(f"未知操作：{action}（可选：{'、'.join(f'{t.name} {t.label}' for t in lc.transitions.values())}）")
         now = self.clock()
         with_visit = "last_visit_dissatisfied" in tr.guards
         version, ticket, facts = self.claim_and_load(conn, ticket_id, now, with_facts=_reads_facts(tr),
@@ -244,9 +244,9 @@ class WorkOrderService:
         if req.note is not None and len(req.note) > NOTE_MAX:
             raise Invalid(f"说明不能超过 {NOTE_MAX} 个字")
         if req.result is not None and req.result not in VISIT_RESULTS:
-            raise Invalid(f"回访结果应为 {'、'.join(VISIT_RESULTS)} 之一")
+            raise Invalid(f"回访结果应为 {listing('visit_result')} 之一")
         if req.method is not None and req.method not in VISIT_METHODS:
-            raise Invalid(f"回访方式应为 {'、'.join(VISIT_METHODS)} 之一")
+            raise Invalid(f"回访方式应为 {listing('visit_method')} 之一")
         if req.days is not None and req.days < 1:
             raise Invalid("延期天数须为正整数（工作日）")
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query
 
 from hotline.api.deps import ANY_ROLE, principal, require, service
 from hotline.api.fastjson import fast_json
+from hotline.api.schemas.codes import AppealType
 from hotline.api.schemas.common import MAX_INT, Id, Month, Page, Problem
-from hotline.api.schemas.tickets import AppealType, TicketCreate, TicketDetail, TicketPublic
+from hotline.api.schemas.tickets import TicketCreate, TicketDetail, TicketPublic
 from hotline.service import ticket_queries
 from hotline.service.context import Principal
 from hotline.service.transactions import read_tx

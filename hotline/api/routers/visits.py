@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from hotline.api.deps import ANY_ROLE, require, service
 from hotline.api.fastjson import fast_json
+from hotline.api.schemas.codes import VisitResult
 from hotline.api.schemas.common import MAX_INT, Id, Month, Page, Problem
 from hotline.api.schemas.transitions import TransitionPublic
 from hotline.api.schemas.visits import VisitCreate, VisitPublic
@@ -35,7 +36,7 @@ def list_visits(
     svc: WorkOrderService = Depends(service),
     month: Annotated[Month | None, Query(description="回访月份 YYYY-MM")] = None,
     unit_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
-    result: Annotated[str | None, Query(pattern=r"^(satisfied|fairly_satisfied|dissatisfied|unrated)$")] = None,
+    result: VisitResult | None = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotline.api.schemas.codes import SpotCheckOutcome
 from hotline.api.schemas.common import Month, text
 
 
@@ -17,7 +16,7 @@ class SpotCheckCreate(BaseModel):
     unit_name: text(64, 1)
     content: text(4000, 1)
     feedback: text(4000, 1)
-    outcome: Literal["dissatisfied", "not_contacted"]
+    outcome: SpotCheckOutcome
 
 
 class SpotCheckPublic(SpotCheckCreate):

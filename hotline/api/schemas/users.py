@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotline.api.schemas.codes import Role
 from hotline.api.schemas.common import Id, text
-
-Role = Literal["operator", "liaison", "analyst", "admin"]
 
 
 class UserCreate(BaseModel):
