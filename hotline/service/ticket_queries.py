@@ -135,13 +135,14 @@ def detail(svc: WorkOrderService, conn: Connection, principal: Principal, ticket
     contact = contact[0] if contact else None
     out["contact_phone"] = phone_for(role, contact["phone"]) if contact else None
     out["id_number"] = id_number_for(role, contact["id_number"]) if contact else None
-    out["events"] = _public_events(svc, role, evs)
+    out["events"] = public_events(svc, role, evs)
     out["visits"] = [{**v, "note": scrub_text(v["note"], role)} for v in visits]
     out["actions"] = [{"action": t.name, "label": t.label} for t in svc.lifecycle.available(row["state"], role)]
     return out
 
 
-def _public_events(svc: WorkOrderService, role: str, rows) -> list[dict]:
+def public_events(svc: WorkOrderService, role: str, rows) -> list[dict]:
+    """Events as a reader in `role` sees them: notes masked, the states' Chinese names beside their codes."""
     lc = svc.lifecycle
     return [{**dict(r), "note": scrub_text(r["note"], role), "from_label": lc.label(r["from_state"]),
              "to_label": lc.label(r["to_state"]) if r["to_state"] else None} for r in rows]
@@ -156,4 +157,4 @@ def require_visible(svc: WorkOrderService, conn: Connection, principal: Principa
 
 
 def events(svc: WorkOrderService, conn: Connection, principal: Principal, ticket_id: int) -> list[dict]:
-    return _public_events(svc, principal.role, conn.execute(_EVENTS, {"tid": ticket_id}).mappings().all())
+    return public_events(svc, principal.role, conn.execute(_EVENTS, {"tid": ticket_id}).mappings().all())
