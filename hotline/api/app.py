@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
-from hotline.api import errors
+from hotline.api import error_handlers
 from hotline.api.deps import TokenCache
 from hotline.api.routers import kb, metrics, sla, spot_checks, test_calls, tickets, transitions, users, visits
 from hotline.api.settings import ApiSettings
@@ -40,7 +40,7 @@ def create_app(settings: ApiSettings | None = None, *, engine: Engine | None = N
     app.state.service = WorkOrderService(engine, clock=clock)
     app.state.reporting = Reporting(engine, url, cache_size=settings.report_cache_size)
     app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
-    errors.install(app)
+    error_handlers.install(app)
     api = APIRouter(prefix="/api")
     for module in (tickets, transitions, visits, kb, test_calls, spot_checks, metrics, sla, users):
         api.include_router(module.router)

@@ -185,7 +185,13 @@ class WorkOrderService:
     def claim_and_load(self, conn: Connection, ticket_id: int, now: datetime, *, with_facts: bool = False,
                        with_visit: bool = False, prelude: list | None = None
                        ) -> tuple[int, dict[str, Any], TicketFacts | None]:
-        """Claim the ticket (see `claim`) and read it — and its event log when `with_facts` — in one batch.
+        """Claim the ticket and read it — and its event log when `with_facts` — in one batch.
+
+        The claim, a conditional-free `UPDATE … SET version = version + 1 RETURNING version`, is both the row lock
+        (a second transaction on the same ticket waits here, then sees the first one's result) and the read of the
+        version, in one round trip; everything after it is rolled back with it if a check refuses the action. A
+        ticket the service never touched has no version row: its `tickets` row is locked instead and the row
+        created.
 
         The reads run after the claim, on the server, in the same transaction: a transaction that had to wait
         for the row lock reads what the one before it committed (PostgreSQL takes a new snapshot per statement in
@@ -212,18 +218,6 @@ class WorkOrderService:
         if with_facts:
             facts = derive(out[2].rows, out[3].scalar() if with_visit else None)
         return new - 1, ticket, facts
-
-    def claim(self, conn: Connection, ticket_id: int, now: datetime) -> int:
-        """Take the ticket for this transaction and bump its version; returns the version before the bump.
-
-        The conditional-free `UPDATE … SET version = version + 1 RETURNING version` is both the row lock (a second
-        transaction on the same ticket waits here, then sees the first one's result) and the read of the version,
-        in one round trip. Everything after it is rolled back with it if a check refuses the action. A ticket the
-        service never touched has no version row: its `tickets` row is locked instead and the row created."""
-        new = conn.execute(_CLAIM, {"tid": ticket_id, "now": now}).scalar()
-        if new is not None:
-            return new - 1
-        return self._claim_untouched(conn, ticket_id, now)
 
     def _claim_untouched(self, conn: Connection, ticket_id: int, now: datetime) -> int:
         if conn.execute(_LOCK_TICKET if conn.dialect.name == "postgresql" else _STATE, {"tid": ticket_id}).first() is None:
