@@ -42,10 +42,10 @@ class FireInTransaction(Protocol):
                  prelude: list | None = None) -> dict[str, Any]: ...
 
 
-# How a call ends when it is accepted: the operator answers it (the `accept` transition) or it goes to a unit
-# (`accept_for_dispatch`).
-ROUTES = {"online": "在线办结", "dispatch": "派发"}
-_ACCEPT = {"online": "accept", "dispatch": "accept_for_dispatch"}
+# How a call ends when it is accepted — the operator answers it, or it goes to a unit: route → (the transition
+# that accepts it, the ticket's resolution). ROUTES: route → its Chinese name (the resolution's, codes.yaml).
+_ROUTES = {"online": ("accept", "online"), "dispatch": ("accept_for_dispatch", "dispatched")}
+ROUTES = {route: label("resolution", resolution) for route, (_, resolution) in _ROUTES.items()}
 
 _PLATFORM = select(platforms.c.code).where(platforms.c.code == bindparam("code"))
 _SUBCATEGORY = select(subcategories.c.id).where(subcategories.c.id == bindparam("sid"))
@@ -109,7 +109,8 @@ def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], 
     route = data.get("route") or "dispatch"
     if route not in ROUTES:
         raise Invalid("route 应为 " + "或".join(f"{code}（{word}）" for code, word in ROUTES.items()))
-    accept = lc.transitions[_ACCEPT[route]]
+    accept_with, resolution = _ROUTES[route]
+    accept = lc.transitions[accept_with]
     if principal.role not in accept.roles:
         raise Forbidden(f"{label('role', principal.role)}无权受理工单")
     platform = data.get("platform") or "city"
@@ -139,7 +140,7 @@ def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], 
                channel=channel,
                appeal_type=appeal_type, subcategory_id=sub_id, region=region, civility=bool(data.get("civility")),
                content=content, caller_name=caller_name, caller_phone=mask_phone(phone)[:16] if phone else None,
-               resolution="online" if route == "online" else "dispatched", unit_id=None, state=accept.target)
+               resolution=resolution, unit_id=None, state=accept.target)
     ticket_id = conn.execute(_INSERT_TICKET, row).scalar_one()
     writes = [(_INSERT_VERSION, {"ticket_id": ticket_id, "version": 0, "updated_at": now})]
     if phone or id_number:
