@@ -4,7 +4,7 @@ The lifecycle (`hotline/data/lifecycle.yaml`) and the SLA rules (`hotline/data/s
 checks them when loaded and executes them transactionally, one `ticket_events` row per step, so that every metric
 the report computes can be re-derived from what the service wrote. The HTTP layer lives in `hotline.api`.
 
-Where things are (the imports only point down this list, never up):
+Where things are:
 - writing tickets: `workflow` (WorkOrderService: fire a transition), `intake` (accept an appeal), `guards` and
   `effects` (the named rules and side effects the lifecycle refers to), `context` (what they see);
 - reading: `ticket_queries`, `visit_queries`, `paging`, `periods` (month filters);
