@@ -11,7 +11,18 @@ from sqlalchemy import Engine
 
 from hotline.api import error_handlers
 from hotline.api.deps import TokenCache
-from hotline.api.routers import kb, metrics, sla, spot_checks, test_calls, tickets, transitions, users, visits
+from hotline.api.routers import (
+    audit,
+    kb,
+    metrics,
+    sla,
+    spot_checks,
+    test_calls,
+    tickets,
+    transitions,
+    users,
+    visits,
+)
 from hotline.api.settings import ApiSettings
 from hotline.service.clock import Clock, beijing_now
 from hotline.service.reporting import Reporting
@@ -42,7 +53,7 @@ def create_app(settings: ApiSettings | None = None, *, engine: Engine | None = N
     app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
     error_handlers.install(app)
     api = APIRouter(prefix="/api")
-    for module in (tickets, transitions, visits, kb, test_calls, spot_checks, metrics, sla, users):
+    for module in (tickets, transitions, visits, kb, test_calls, spot_checks, metrics, sla, users, audit):
         api.include_router(module.router)
     app.include_router(api)
     return app

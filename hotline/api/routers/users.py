@@ -1,20 +1,19 @@
-"""/api/me, /api/users, /api/audit: who am I, user and token administration, the audit log (admins)."""
+"""/api/me, /api/users: who am I, user and token administration (admins)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
 from hotline.api.deps import Admin, CurrentUser, Service, Tokens
-from hotline.api.schemas.common import Page, Problem
-from hotline.api.schemas.users import AuditPublic, MePublic, TokenPublic, UserCreate, UserPublic
+from hotline.api.schemas.common import Problem
+from hotline.api.schemas.users import MePublic, TokenPublic, UserCreate, UserPublic
 from hotline.domain.codes import label
-from hotline.service import audit as audit_log
 from hotline.service import auth, users
 from hotline.service.transactions import read_tx, write_tx
 
-router = APIRouter(tags=["users 用户与审计"])
+router = APIRouter(tags=["users 用户与令牌"])
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}}
 Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
 
@@ -58,13 +57,3 @@ def revoke(username: Username, who: Admin, svc: Service, tokens: Tokens):
         auth.revoke_tokens(conn, who, user["id"], svc.clock())
     tokens.clear()
     return user
-
-
-@router.get("/audit", response_model=Page[AuditPublic], responses=ERRORS, summary="审计日志")
-def audit(_: Admin, svc: Service,
-          entity: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]+$")] = None,
-          entity_id: Annotated[str | None, Query(max_length=32, pattern=r"^[0-9A-Za-z_\-]+$")] = None,
-          page: Annotated[int, Query(ge=1, le=100000)] = 1,
-          page_size: Annotated[int, Query(ge=1, le=200)] = 50):
-    with read_tx(svc.engine) as conn:
-        return audit_log.page(conn, entity=entity, entity_id=entity_id, page=page, page_size=page_size)

@@ -1,4 +1,4 @@
-"""Users and tokens: UserCreate, UserPublic, TokenPublic (the token is shown once), AuditPublic."""
+"""Users and tokens: UserCreate, UserPublic, TokenPublic (the token is shown once), MePublic."""
 
 from __future__ import annotations
 
@@ -41,13 +41,3 @@ class MePublic(BaseModel):
     role_label: str
     unit_id: int | None
 
-
-class AuditPublic(BaseModel):
-    id: int
-    at: datetime
-    user_id: int | None
-    actor: str
-    action: str
-    entity: str
-    entity_id: str | None
-    detail: str | None
