@@ -170,7 +170,7 @@ def service_pg_url():
 def store_url(request, service_template, tmp_path):
     """A fresh service store per test: a copy of the SQLite template, or the session's PostgreSQL reset."""
     from hotline.service.devstore import clone_sqlite, reset
-    from hotline.service.store import service_engine
+    from hotline.service.transactions import service_engine
 
     if request.param == "sqlite":
         return clone_sqlite(service_template, tmp_path / "store.sqlite")

@@ -36,12 +36,6 @@ RANK = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
 KNOWN: set[tuple[str, str]] = {
     ("hotline.render.text", "hotline.scoring.scheme"),
     ("hotline.render.text", "hotline.domain.registry"),
-    ("hotline.service.intake", "hotline.service.workflow"),
-    ("hotline.service.workflow", "hotline.service.intake"),
-    ("hotline.api.routers.users", "hotline.store.schema"),
-    ("hotline.api.routers.users", "sqlalchemy"),
-    ("hotline.api.routers.visits", "hotline.store.schema"),
-    ("hotline.api.routers.visits", "sqlalchemy"),
 }
 
 

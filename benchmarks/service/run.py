@@ -68,7 +68,7 @@ def prepare_store(kind: str, folder: Path) -> str:
 
 def make_tokens(url: str) -> dict[str, str]:
     from hotline.service.devstore import make_user
-    from hotline.service.store import service_engine
+    from hotline.service.transactions import service_engine
 
     engine = service_engine(url, upgrade=False)
     tokens = {"operator": make_user(engine, "bench_op", "operator")[1]}

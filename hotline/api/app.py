@@ -9,13 +9,24 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
-from hotline.api import errors
+from hotline.api import error_handlers
 from hotline.api.deps import TokenCache
-from hotline.api.routers import kb, metrics, sla, spot_checks, test_calls, tickets, transitions, users, visits
+from hotline.api.routers import (
+    audit,
+    kb,
+    metrics,
+    sla,
+    spot_checks,
+    test_calls,
+    tickets,
+    transitions,
+    users,
+    visits,
+)
 from hotline.api.settings import ApiSettings
 from hotline.service.clock import Clock, beijing_now
 from hotline.service.reporting import Reporting
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 from hotline.service.workflow import WorkOrderService
 
 DESCRIPTION = """12345 政务服务便民热线工单服务：受理、派发、签收、退单、改派、延期、办结反馈、回访、重办、归档，
@@ -40,9 +51,9 @@ def create_app(settings: ApiSettings | None = None, *, engine: Engine | None = N
     app.state.service = WorkOrderService(engine, clock=clock)
     app.state.reporting = Reporting(engine, url, cache_size=settings.report_cache_size)
     app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
-    errors.install(app)
+    error_handlers.install(app)
     api = APIRouter(prefix="/api")
-    for module in (tickets, transitions, visits, kb, test_calls, spot_checks, metrics, sla, users):
+    for module in (tickets, transitions, visits, kb, test_calls, spot_checks, metrics, sla, users, audit):
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -1,25 +1,28 @@
-"""Request dependencies: the service objects, the authenticated principal, role checks.
+"""Request dependencies: the service objects, the authenticated principal, role checks — and their typed
+aliases (`Service`, `AnyRole`, `Admin`, …) that routes declare their parameters with.
 
 Authentication is a bearer token (`Authorization: Bearer hl_…`); anonymous or unknown tokens get 401 with a
-Chinese message. Role checks are declared per route with `require(...)`, so the OpenAPI page and the code say
-the same thing about who may call what.
+Chinese message. Role checks are declared per route with an alias built on `require(...)`, so the OpenAPI page
+and the code say the same thing about who may call what; where a route fires a lifecycle transition, its roles
+are the lifecycle's (`firing`), not a second list.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from hotline.domain.codes import label
+from hotline.domain.codes import ROLES, label
 from hotline.service.auth import authenticate
 from hotline.service.context import Principal
 from hotline.service.reporting import Reporting
-from hotline.service.store import read_tx
-from hotline.service.workflow import WorkOrderService
+from hotline.service.transactions import read_tx
+from hotline.service.workflow import WorkOrderService, default_lifecycle
 
 bearer = HTTPBearer(auto_error=False, description="访问令牌：hotline user add 或 POST /api/users 签发")
 
@@ -32,6 +35,10 @@ async def service(request: Request) -> WorkOrderService:
 
 async def reporting(request: Request) -> Reporting:
     return request.app.state.reporting
+
+
+async def token_cache(request: Request) -> TokenCache:
+    return request.app.state.tokens
 
 
 class TokenCache:
@@ -92,5 +99,23 @@ def require(*roles: str) -> Callable[..., Principal]:
     return check
 
 
-ANY_ROLE = ("operator", "liaison", "analyst", "admin")
-OFFICE = ("operator", "analyst", "admin")  # the hotline office: everyone but the units' liaisons
+def firing(*transitions: str) -> tuple[str, ...]:
+    """The login roles the lifecycle lets fire any of `transitions`, in the order codes.yaml lists roles."""
+    allowed = set().union(*(default_lifecycle().transitions[t].roles for t in transitions))
+    return tuple(r for r in ROLES if r in allowed)
+
+
+ANY_ROLE = ROLES
+OFFICE = tuple(r for r in ROLES if r != "liaison")  # the hotline office: everyone but the units' liaisons
+
+Service = Annotated[WorkOrderService, Depends(service)]
+Reports = Annotated[Reporting, Depends(reporting)]
+Tokens = Annotated[TokenCache, Depends(token_cache)]
+CurrentUser = Annotated[Principal, Depends(principal)]
+AnyRole = Annotated[Principal, Depends(require(*ANY_ROLE))]
+Office = Annotated[Principal, Depends(require(*OFFICE))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+AnalystOrAdmin = Annotated[Principal, Depends(require("analyst", "admin"))]  # records test calls, spot checks
+KbWriter = Annotated[Principal, Depends(require("admin", "liaison"))]  # a liaison: its own unit's entries
+Acceptor = Annotated[Principal, Depends(require(*firing("accept", "accept_for_dispatch")))]
+Visitor = Annotated[Principal, Depends(require(*firing("visit")))]

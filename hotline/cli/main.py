@@ -267,7 +267,7 @@ app.add_typer(sla_app, name="sla")
 
 def _service_engine(create: bool = False):
     """The store, migrated to the service's schema (SQLite must exist unless `create`)."""
-    from hotline.service.store import service_engine
+    from hotline.service.transactions import service_engine
 
     engine = service_engine(state["db"], create=create)
     if create:
@@ -306,10 +306,11 @@ def user_add(
     name: Annotated[str | None, typer.Option(help="姓名")] = None,
 ) -> None:
     """新增用户并签发访问令牌（令牌只显示这一次）。"""
-    from hotline.service.auth import CLI, add_user, issue_token
+    from hotline.service.auth import CLI, issue_token
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
-    from hotline.service.store import write_tx
+    from hotline.service.transactions import write_tx
+    from hotline.service.users import add_user
 
     try:
         engine = _service_engine()
@@ -325,10 +326,11 @@ def user_add(
 @user_app.command("token")
 def user_token(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """为已有用户签发新的访问令牌。"""
-    from hotline.service.auth import CLI, find_user, issue_token
+    from hotline.service.auth import CLI, issue_token
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
-    from hotline.service.store import write_tx
+    from hotline.service.transactions import write_tx
+    from hotline.service.users import find_user
 
     try:
         with write_tx(_service_engine()) as conn:
@@ -341,10 +343,11 @@ def user_token(username: Annotated[str, typer.Argument(help="登录名")]) -> No
 @user_app.command("revoke")
 def user_revoke(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """吊销用户的全部访问令牌。"""
-    from hotline.service.auth import CLI, find_user, revoke_tokens
+    from hotline.service.auth import CLI, revoke_tokens
     from hotline.service.clock import beijing_now
     from hotline.service.errors import ServiceError
-    from hotline.service.store import write_tx
+    from hotline.service.transactions import write_tx
+    from hotline.service.users import find_user
 
     try:
         with write_tx(_service_engine()) as conn:
@@ -381,7 +384,7 @@ def sla_run(now: Annotated[str | None, typer.Option(help="按此时刻检查（I
 
     from hotline.domain.calendar import CalendarNotConfigured
     from hotline.service.clock import beijing_now, frozen
-    from hotline.service.sla_run import run_sla
+    from hotline.service.sla_job import run_sla
     from hotline.service.workflow import WorkOrderService
 
     try:

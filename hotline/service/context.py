@@ -40,7 +40,7 @@ class Principal:
 
 
 @dataclass
-class Request:
+class TransitionRequest:
     """A transition request's fields (all optional; the lifecycle says which are required)."""
 
     note: str | None = None
@@ -67,7 +67,7 @@ class Context:
     ticket: dict[str, Any]  # tickets row plus `category` and `subcategory` names
     load_facts: Callable[[], TicketFacts]  # read the event log only if a guard or effect asks (one query less)
     transition: Transition
-    request: Request
+    request: TransitionRequest
     principal: Principal
     now: datetime
     rules: SlaRules

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete
 
-from hotline.service.auth import CLI, add_user, issue_token
+from hotline.service.auth import CLI, issue_token
 from hotline.service.clock import beijing_now
 from hotline.service.context import Principal
-from hotline.service.store import service_engine, write_tx
+from hotline.service.transactions import service_engine, write_tx
+from hotline.service.users import add_user, resolve_unit
 from hotline.store.db import sync_sequences
 from hotline.store.reference import ensure_reference_store
 from hotline.store.schema import (
@@ -77,8 +78,6 @@ def make_user(engine: Engine, username: str, role: str, unit: int | str | None =
     with write_tx(engine) as conn:
         uid = add_user(conn, CLI, username=username, role=role, now=now, display_name=display_name, unit=unit)
         token = issue_token(conn, CLI, uid, now, label="test")
-    from hotline.service.auth import resolve_unit
-
     with engine.connect() as conn:
         unit_id = resolve_unit(conn, unit)
     return Principal(username=username, role=role, user_id=uid, unit_id=unit_id, display_name=display_name), token

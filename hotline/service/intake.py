@@ -3,21 +3,27 @@
 A ticket is born through the lifecycle's `accept` (the operator will answer it: 在线办结) or `accept_for_dispatch`
 (待派发) transition, so even its first event obeys the declared roles. With `answer` the operator resolves it
 online in the same transaction; with `unit_id` it is dispatched at once — the two ways a call usually ends.
+
+Intake is given what it needs (the lifecycle, the moment, and a way to fire the follow-up transition in the same
+transaction) rather than the `WorkOrderService` itself: the service calls intake, so intake calling back into the
+service's module would be a cycle.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, insert, select, text
 
-from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label
+from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label, listing
+from hotline.domain.lifecycle import Lifecycle
 from hotline.domain.masking import mask_phone
 from hotline.domain.registry import unit_registry
 from hotline.service import audit
-from hotline.service.context import Principal, Request
+from hotline.service.context import Principal, TransitionRequest
 from hotline.service.errors import Forbidden, Invalid
-from hotline.service.store import batch
+from hotline.service.transactions import batch
 from hotline.store.schema import (
     platforms,
     subcategories,
@@ -27,9 +33,19 @@ from hotline.store.schema import (
     tickets,
 )
 
-if TYPE_CHECKING:
-    from hotline.service.workflow import WorkOrderService
 
+class FireInTransaction(Protocol):
+    """Fires a transition on a ticket in the intake's own transaction (`WorkOrderService.fire_in`, bound to the
+    connection and the principal); `prelude`: writes still pending, sent ahead in the transition's first batch."""
+
+    def __call__(self, ticket_id: int, action: str, req: TransitionRequest, *,
+                 prelude: list | None = None) -> dict[str, Any]: ...
+
+
+# How a call ends when it is accepted — the operator answers it, or it goes to a unit: route → (the transition
+# that accepts it, the ticket's resolution). ROUTES: route → its Chinese name (the resolution's, codes.yaml).
+_ROUTES = {"online": ("accept", "online"), "dispatch": ("accept_for_dispatch", "dispatched")}
+ROUTES = {route: label("resolution", resolution) for route, (_, resolution) in _ROUTES.items()}
 
 _PLATFORM = select(platforms.c.code).where(platforms.c.code == bindparam("code"))
 _SUBCATEGORY = select(subcategories.c.id).where(subcategories.c.id == bindparam("sid"))
@@ -84,17 +100,21 @@ def _text(data: dict[str, Any], key: str, label: str, max_len: int, required: bo
     return value
 
 
-def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal, data: dict[str, Any]) -> dict:
-    lc = svc.lifecycle
+def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], *, lifecycle: Lifecycle, now: datetime,
+                  fire: FireInTransaction) -> dict:
+    """Accept an appeal at `now` in `conn`'s transaction; with `answer` or `unit_id`, `fire` the transition that
+    follows (在线办结 or 派发). Returns the ticket's id, number, state and version (and the events the follow-up
+    transition wrote)."""
+    lc = lifecycle
     route = data.get("route") or "dispatch"
-    if route not in ("online", "dispatch"):
-        raise Invalid("route 应为 online（在线办结）或 dispatch（派发）")
-    accept = lc.transitions["accept" if route == "online" else "accept_for_dispatch"]
+    if route not in ROUTES:
+        raise Invalid("route 应为 " + "或".join(f"{code}（{word}）" for code, word in ROUTES.items()))
+    accept_with, resolution = _ROUTES[route]
+    accept = lc.transitions[accept_with]
     if principal.role not in accept.roles:
         raise Forbidden(f"{label('role', principal.role)}无权受理工单")
     platform = data.get("platform") or "city"
     sub_id = data.get("subcategory_id")
-    now = svc.clock()
     # One batch: both registry look-ups, and the day's last ticket number behind the numbering lock (held until
     # commit anyway); the checks below still report in their documented order.
     sid = sub_id if isinstance(sub_id, int) and 0 < sub_id < 2**31 else 0  # 0: no such row (and fits INTEGER)
@@ -104,10 +124,10 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
         raise Invalid(f"受理平台不存在：{platform}")
     channel = data.get("channel") or "phone"
     if channel not in CHANNELS:
-        raise Invalid(f"受理渠道应为 {'、'.join(CHANNELS)} 之一")
+        raise Invalid(f"受理渠道应为 {listing('channel')} 之一")
     appeal_type = data.get("appeal_type")
     if appeal_type not in APPEAL_TYPES:
-        raise Invalid(f"诉求类型应为 {'、'.join(APPEAL_TYPES)} 之一")
+        raise Invalid(f"诉求类型应为 {listing('appeal_type')} 之一")
     if not isinstance(sub_id, int) or known[1].first() is None:
         raise Invalid(f"诉求小类不存在（subcategory_id={sub_id}）")
     content = _text(data, "content", "诉求内容", 4000)
@@ -120,7 +140,7 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
                channel=channel,
                appeal_type=appeal_type, subcategory_id=sub_id, region=region, civility=bool(data.get("civility")),
                content=content, caller_name=caller_name, caller_phone=mask_phone(phone)[:16] if phone else None,
-               resolution="online" if route == "online" else "dispatched", unit_id=None, state=accept.target)
+               resolution=resolution, unit_id=None, state=accept.target)
     ticket_id = conn.execute(_INSERT_TICKET, row).scalar_one()
     writes = [(_INSERT_VERSION, {"ticket_id": ticket_id, "version": 0, "updated_at": now})]
     if phone or id_number:
@@ -134,10 +154,9 @@ def create_ticket(svc: WorkOrderService, conn: Connection, principal: Principal,
     result = {"ticket_id": ticket_id, "ticket_no": row["ticket_no"], "state": accept.target, "version": 0}
     # the rows above travel with the first batch of the transition that follows, if any (one round trip less)
     if route == "online" and data.get("answer"):
-        result = svc.fire_in(conn, principal, ticket_id, "resolve_online", Request(note=str(data["answer"])),
-                             prelude=writes)
+        result = fire(ticket_id, "resolve_online", TransitionRequest(note=str(data["answer"])), prelude=writes)
     elif route == "dispatch" and data.get("unit_id") is not None:
-        result = svc.fire_in(conn, principal, ticket_id, "dispatch", Request(unit_id=data["unit_id"]), prelude=writes)
+        result = fire(ticket_id, "dispatch", TransitionRequest(unit_id=data["unit_id"]), prelude=writes)
     else:
         batch(conn, writes)
     result["ticket_no"] = row["ticket_no"]

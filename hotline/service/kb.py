@@ -18,11 +18,12 @@ from sqlalchemy import Connection, case, func, insert, literal, select, update
 from hotline.service import audit
 from hotline.service.context import Principal
 from hotline.service.errors import Forbidden, Invalid, NotFound
+from hotline.service.paging import check_page
 from hotline.store.schema import kb_entries, subcategories, units
 
 WRITERS = ("admin", "liaison")  # a liaison only for its own unit's entries
-READERS = ("operator", "liaison", "analyst", "admin")
 DEFAULT_REVIEW_DAYS = 90
+MAX_PAGE_SIZE = 100
 _SPLIT = re.compile(r"[\s,，。；;、:：!！?？()（）\"'“”‘’《》]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -69,8 +70,7 @@ def _select():
 
 def search(conn: Connection, now: datetime, *, q: str | None = None, owner_unit_id: int | None = None,
            stale: bool | None = None, page: int = 1, page_size: int = 20) -> dict[str, Any]:
-    if page < 1 or not 1 <= page_size <= 100:
-        raise Invalid("分页参数有误：page ≥ 1，page_size 1–100")
+    check_page(page, page_size, MAX_PAGE_SIZE)
     query = _select()
     terms = search_terms(q) if q else []
     score = None

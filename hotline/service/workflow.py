@@ -20,17 +20,18 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.data import load_yaml
 from hotline.domain.calendar import WorkingDays, load_default_calendar
-from hotline.domain.codes import VISIT_METHODS, VISIT_RESULTS, label
+from hotline.domain.codes import VISIT_METHODS, VISIT_RESULTS, label, listing
 from hotline.domain.facts import TicketFacts, derive
 from hotline.domain.lifecycle import Lifecycle, parse_lifecycle
 from hotline.domain.sla import SlaRules, default_rules
 from hotline.service import audit
 from hotline.service.clock import Clock, beijing_now
-from hotline.service.context import Context, Plan, Principal, Request
+from hotline.service.context import Context, Plan, Principal, TransitionRequest
 from hotline.service.effects import EFFECTS
 from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from hotline.service.guards import GUARDS
-from hotline.service.store import batch, write_tx
+from hotline.service.intake import create_ticket
+from hotline.service.transactions import batch, write_tx
 from hotline.store.schema import (
     categories,
     return_visits,
@@ -95,17 +96,17 @@ class WorkOrderService:
         self.lifecycle = lifecycle or default_lifecycle()
 
     # ---- public -------------------------------------------------------------------------------------------
-    def fire(self, principal: Principal, ticket_id: int, action: str, request: Request | None = None,
+    def fire(self, principal: Principal, ticket_id: int, action: str, request: TransitionRequest | None = None,
              expected_version: int | None = None) -> dict[str, Any]:
         """Fire transition `action` on a ticket; returns its new state, version and the events written."""
         with write_tx(self.engine) as conn:
-            return self.fire_in(conn, principal, ticket_id, action, request or Request(), expected_version)
+            return self.fire_in(conn, principal, ticket_id, action, request or TransitionRequest(), expected_version)
 
     def create(self, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
-        from hotline.service.intake import create_ticket
-
+        """Accept an appeal (hotline.service.intake), dispatching or answering it in the same transaction."""
         with write_tx(self.engine) as conn:
-            return create_ticket(self, conn, principal, data)
+            return create_ticket(conn, principal, data, lifecycle=self.lifecycle, now=self.clock(),
+                                 fire=functools.partial(self.fire_in, conn, principal))
 
     # ---- inside a transaction ------------------------------------------------------------------------------
     def load_ticket(self, conn: Connection, ticket_id: int) -> dict[str, Any]:
@@ -125,14 +126,14 @@ class WorkOrderService:
         if principal.role == "liaison" and ticket["unit_id"] != principal.unit_id:
             raise Forbidden("无权访问其他单位的工单")
 
-    def fire_in(self, conn: Connection, principal: Principal, ticket_id: int, action: str, req: Request,
+    def fire_in(self, conn: Connection, principal: Principal, ticket_id: int, action: str, req: TransitionRequest,
                 expected_version: int | None = None, *, prelude: list | None = None) -> dict[str, Any]:
         """Fire `action` inside the caller's transaction. `prelude`: the caller's pending writes, (statement,
         parameters) pairs sent ahead of the claim in its batch (ticket creation: one round trip less)."""
         lc = self.lifecycle
         tr = lc.transition(action)
         if tr is None:
-            raise Invalid(f"未知操作：{action}（可选：{'、'.join(lc.transitions)}）")
+            raise Invalid(f"未知操作：{action}（可选：{'、'.join(f'{t.name} {t.label}' for t in lc.transitions.values())}）")
         now = self.clock()
         with_visit = "last_visit_dissatisfied" in tr.guards
         version, ticket, facts = self.claim_and_load(conn, ticket_id, now, with_facts=_reads_facts(tr),
@@ -184,7 +185,13 @@ class WorkOrderService:
     def claim_and_load(self, conn: Connection, ticket_id: int, now: datetime, *, with_facts: bool = False,
                        with_visit: bool = False, prelude: list | None = None
                        ) -> tuple[int, dict[str, Any], TicketFacts | None]:
-        """Claim the ticket (see `claim`) and read it — and its event log when `with_facts` — in one batch.
+        """Claim the ticket and read it — and its event log when `with_facts` — in one batch.
+
+        The claim, a conditional-free `UPDATE … SET version = version + 1 RETURNING version`, is both the row lock
+        (a second transaction on the same ticket waits here, then sees the first one's result) and the read of the
+        version, in one round trip; everything after it is rolled back with it if a check refuses the action. A
+        ticket the service never touched has no version row: its `tickets` row is locked instead and the row
+        created.
 
         The reads run after the claim, on the server, in the same transaction: a transaction that had to wait
         for the row lock reads what the one before it committed (PostgreSQL takes a new snapshot per statement in
@@ -212,18 +219,6 @@ class WorkOrderService:
             facts = derive(out[2].rows, out[3].scalar() if with_visit else None)
         return new - 1, ticket, facts
 
-    def claim(self, conn: Connection, ticket_id: int, now: datetime) -> int:
-        """Take the ticket for this transaction and bump its version; returns the version before the bump.
-
-        The conditional-free `UPDATE … SET version = version + 1 RETURNING version` is both the row lock (a second
-        transaction on the same ticket waits here, then sees the first one's result) and the read of the version,
-        in one round trip. Everything after it is rolled back with it if a check refuses the action. A ticket the
-        service never touched has no version row: its `tickets` row is locked instead and the row created."""
-        new = conn.execute(_CLAIM, {"tid": ticket_id, "now": now}).scalar()
-        if new is not None:
-            return new - 1
-        return self._claim_untouched(conn, ticket_id, now)
-
     def _claim_untouched(self, conn: Connection, ticket_id: int, now: datetime) -> int:
         if conn.execute(_LOCK_TICKET if conn.dialect.name == "postgresql" else _STATE, {"tid": ticket_id}).first() is None:
             raise NotFound(f"工单不存在（id={ticket_id}）")
@@ -236,16 +231,16 @@ class WorkOrderService:
         return 0
 
     @staticmethod
-    def validate(requires: tuple[str, ...], req: Request) -> None:
+    def validate(requires: tuple[str, ...], req: TransitionRequest) -> None:
         missing = [r for r in requires if getattr(req, r) is None or getattr(req, r) == ""]
         if missing:
             raise Invalid("缺少必填项：" + "、".join(FIELD_LABELS[m] for m in missing))
         if req.note is not None and len(req.note) > NOTE_MAX:
             raise Invalid(f"说明不能超过 {NOTE_MAX} 个字")
         if req.result is not None and req.result not in VISIT_RESULTS:
-            raise Invalid(f"回访结果应为 {'、'.join(VISIT_RESULTS)} 之一")
+            raise Invalid(f"回访结果应为 {listing('visit_result')} 之一")
         if req.method is not None and req.method not in VISIT_METHODS:
-            raise Invalid(f"回访方式应为 {'、'.join(VISIT_METHODS)} 之一")
+            raise Invalid(f"回访方式应为 {listing('visit_method')} 之一")
         if req.days is not None and req.days < 1:
             raise Invalid("延期天数须为正整数（工作日）")
 
@@ -265,5 +260,5 @@ def _reads_facts(tr) -> bool:
         getattr(EFFECTS[e], "reads_facts", False) for e in tr.effects)
 
 
-def _public_request(req: Request) -> dict[str, Any]:
+def _public_request(req: TransitionRequest) -> dict[str, Any]:
     return {k: v for k, v in vars(req).items() if v is not None}  # flat fields: asdict's deep copy is not needed

@@ -13,7 +13,7 @@ from hotline.api.app import create_app
 from hotline.api.settings import ApiSettings
 from hotline.service.clock import SteppingClock
 from hotline.service.devstore import make_user
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 
 
 @dataclass

@@ -21,7 +21,7 @@ from hotline.api.app import create_app
 from hotline.api.settings import ApiSettings
 from hotline.service.clock import SteppingClock
 from hotline.service.devstore import clone_sqlite, make_user, sqlite_template
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 
 
 def _build():

@@ -16,7 +16,7 @@ from hotline.metrics.engine import MetricEngine
 from hotline.report.build import ReportBuilder
 from hotline.service.clock import SteppingClock
 from hotline.service.devstore import make_user
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 from hotline.store.db import ibis_connect
 
 

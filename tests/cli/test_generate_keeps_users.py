@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from hotline.cli.main import app
 from hotline.service.auth import authenticate
 from hotline.service.devstore import make_user
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 from hotline.store.schema import api_tokens, audit_log, tickets, units, users
 
 runner = CliRunner()

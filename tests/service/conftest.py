@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from hotline.service.clock import SteppingClock
-from hotline.service.store import service_engine
+from hotline.service.transactions import service_engine
 from hotline.service.workflow import WorkOrderService
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline.service.context import Principal, Request
+from hotline.service.context import Principal, TransitionRequest
 
 OPERATOR = Principal("op1", "operator")
 ADMIN = Principal("admin1", "admin")
@@ -20,4 +20,4 @@ def dispatched(svc, appeal_type="consult", unit_id=UNIT_A, sub=1, **extra):
 
 
 def req(**kw):
-    return Request(**kw)
+    return TransitionRequest(**kw)

@@ -13,7 +13,7 @@ from service_helpers import dispatched
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hotline.service.store import batch, read_tx, write_tx
+from hotline.service.transactions import batch, read_tx, write_tx
 from hotline.store.schema import ticket_events, ticket_versions, tickets
 
 _COUNT = select(func.count()).select_from(ticket_events).where(ticket_events.c.ticket_id == bindparam("tid"))

@@ -7,7 +7,7 @@ from datetime import datetime as D
 from service_helpers import LIAISON_A, LIAISON_C, UNIT_C, dispatched, req
 from sqlalchemy import select
 
-from hotline.service.sla_run import backlog, run_sla
+from hotline.service.sla_job import backlog, run_sla
 from hotline.store.schema import ticket_events
 
 

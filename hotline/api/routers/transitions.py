@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from hotline.api.deps import principal, service
+from hotline.api.deps import CurrentUser, Service
 from hotline.api.fastjson import fast_json
 from hotline.api.schemas.common import Id, Problem
 from hotline.api.schemas.transitions import (
@@ -15,11 +15,9 @@ from hotline.api.schemas.transitions import (
     TransitionPublic,
     TransitionSpec,
 )
-from hotline.domain.masking import scrub_text
-from hotline.service import queries
-from hotline.service.context import Principal, Request
-from hotline.service.store import read_tx
-from hotline.service.workflow import WorkOrderService
+from hotline.service import ticket_queries
+from hotline.service.context import TransitionRequest
+from hotline.service.transactions import read_tx
 
 router = APIRouter(tags=["transitions 流转"])
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
@@ -29,27 +27,24 @@ ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Probl
 
 @router.post("/tickets/{ticket_id}/transitions", response_model=TransitionPublic, responses=ERRORS,
              summary="执行流转操作（签收、退单申请、延期申请、办结反馈、回访、重办、归档……）")
-def fire(ticket_id: Id, body: TransitionCreate, who: Principal = Depends(principal),
-         svc: WorkOrderService = Depends(service)):
-    req = Request(note=body.note, unit_id=body.unit_id, days=body.days, contacted=body.contacted, result=body.result,
-                  method=body.method)
+def fire(ticket_id: Id, body: TransitionCreate, who: CurrentUser, svc: Service):
+    req = TransitionRequest(note=body.note, unit_id=body.unit_id, days=body.days, contacted=body.contacted,
+                            result=body.result, method=body.method)
     out = svc.fire(who, ticket_id, body.action, req, expected_version=body.version)
-    lc = svc.lifecycle
-    out["events"] = [{**e, "note": scrub_text(e["note"], who.role), "from_label": lc.label(e["from_state"]),
-                      "to_label": lc.label(e["to_state"]) if e["to_state"] else None} for e in out["events"]]
+    out["events"] = ticket_queries.public_events(svc, who.role, out["events"])
     return fast_json(out)
 
 
 @router.get("/tickets/{ticket_id}/events", response_model=list[EventPublic], responses=ERRORS, summary="流转记录")
-def list_events(ticket_id: Id, who: Principal = Depends(principal), svc: WorkOrderService = Depends(service)):
+def list_events(ticket_id: Id, who: CurrentUser, svc: Service):
     with read_tx(svc.engine) as conn:
-        queries.require_visible(svc, conn, who, ticket_id)
-        return queries.events(svc, conn, who, ticket_id)
+        ticket_queries.require_visible(svc, conn, who, ticket_id)
+        return ticket_queries.events(svc, conn, who, ticket_id)
 
 
 @router.get("/lifecycle", response_model=LifecyclePublic, responses={401: {"model": Problem}},
             summary="工单流程定义（状态、操作、角色、校验规则）")
-def lifecycle(_: Principal = Depends(principal), svc: WorkOrderService = Depends(service)):
+def lifecycle(_: CurrentUser, svc: Service):
     lc = svc.lifecycle
     return LifecyclePublic(
         initial=lc.initial,

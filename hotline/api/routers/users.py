@@ -1,82 +1,59 @@
-"""/api/me, /api/users, /api/audit: who am I, user and token administration, the audit log (admins)."""
+"""/api/me, /api/users: who am I, user and token administration (admins)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from sqlalchemy import func, select
+from fastapi import APIRouter, Path
 
-from hotline.api.deps import principal, require, service
-from hotline.api.schemas.common import Page, Problem
-from hotline.api.schemas.users import AuditPublic, MePublic, TokenPublic, UserCreate, UserPublic
+from hotline.api.deps import Admin, CurrentUser, Service, Tokens
+from hotline.api.schemas.common import Problem
+from hotline.api.schemas.users import MePublic, TokenPublic, UserCreate, UserPublic
 from hotline.domain.codes import label
-from hotline.service import auth
-from hotline.service.context import Principal
-from hotline.service.store import read_tx, write_tx
-from hotline.service.workflow import WorkOrderService
-from hotline.store.schema import audit_log, users
+from hotline.service import auth, users
+from hotline.service.transactions import read_tx, write_tx
 
-router = APIRouter(tags=["users 用户与审计"])
+router = APIRouter(tags=["users 用户与令牌"])
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}}
 Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
 
 
 @router.get("/me", response_model=MePublic, responses=ERRORS, summary="当前用户")
-def me(who: Principal = Depends(principal)):
+def me(who: CurrentUser):
     return MePublic(username=who.username, display_name=who.display_name, role=who.role,
                     role_label=label("role", who.role), unit_id=who.unit_id)
 
 
 @router.get("/users", response_model=list[UserPublic], responses=ERRORS, summary="用户列表")
-def list_users(_: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service)):
+def list_users(_: Admin, svc: Service):
     with read_tx(svc.engine) as conn:
-        return [dict(r) for r in conn.execute(select(users).order_by(users.c.id)).mappings()]
+        return users.list_users(conn)
 
 
 @router.post("/users", response_model=TokenPublic, status_code=201, responses=ERRORS, summary="新增用户并签发令牌")
-def add_user(body: UserCreate, who: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service)):
+def add_user(body: UserCreate, who: Admin, svc: Service):
     now = svc.clock()
     with write_tx(svc.engine) as conn:
-        uid = auth.add_user(conn, who, username=body.username, role=body.role, now=now,
-                            display_name=body.display_name, unit=body.unit_id)
+        uid = users.add_user(conn, who, username=body.username, role=body.role, now=now,
+                             display_name=body.display_name, unit=body.unit_id)
         token = auth.issue_token(conn, who, uid, now, label="api")
-        user = conn.execute(select(users).where(users.c.id == uid)).mappings().one()
-    return {"user": dict(user), "token": token}
+        user = users.get_user(conn, uid)
+    return {"user": user, "token": token}
 
 
 @router.post("/users/{username}/tokens", response_model=TokenPublic, status_code=201, responses=ERRORS,
              summary="为用户签发新令牌")
-def new_token(username: Username, who: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service)):
+def new_token(username: Username, who: Admin, svc: Service):
     with write_tx(svc.engine) as conn:
-        user = auth.find_user(conn, username)
+        user = users.find_user(conn, username)
         token = auth.issue_token(conn, who, user["id"], svc.clock(), label="api")
     return {"user": user, "token": token}
 
 
 @router.post("/users/{username}/revoke", response_model=UserPublic, responses=ERRORS, summary="吊销用户全部令牌")
-def revoke(username: Username, request: Request, who: Principal = Depends(require("admin")),
-           svc: WorkOrderService = Depends(service)):
+def revoke(username: Username, who: Admin, svc: Service, tokens: Tokens):
     with write_tx(svc.engine) as conn:
-        user = auth.find_user(conn, username)
+        user = users.find_user(conn, username)
         auth.revoke_tokens(conn, who, user["id"], svc.clock())
-    request.app.state.tokens.clear()
+    tokens.clear()
     return user
-
-
-@router.get("/audit", response_model=Page[AuditPublic], responses=ERRORS, summary="审计日志")
-def audit(_: Principal = Depends(require("admin")), svc: WorkOrderService = Depends(service),
-          entity: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]+$")] = None,
-          entity_id: Annotated[str | None, Query(max_length=32, pattern=r"^[0-9A-Za-z_\-]+$")] = None,
-          page: Annotated[int, Query(ge=1, le=100000)] = 1,
-          page_size: Annotated[int, Query(ge=1, le=200)] = 50):
-    q = select(audit_log)
-    if entity:
-        q = q.where(audit_log.c.entity == entity)
-    if entity_id:
-        q = q.where(audit_log.c.entity_id == entity_id)
-    with read_tx(svc.engine) as conn:
-        total = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
-        rows = conn.execute(q.order_by(audit_log.c.id.desc()).limit(page_size).offset((page - 1) * page_size)).mappings()
-        return {"items": [dict(r) for r in rows], "total": total, "page": page, "page_size": page_size}
-

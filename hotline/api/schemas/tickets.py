@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotline.api.schemas.codes import AppealType, Channel, Route
 from hotline.api.schemas.common import Id, text
 from hotline.api.schemas.transitions import EventPublic
 from hotline.api.schemas.visits import VisitPublic
-
-AppealType = Literal["consult", "help", "complaint", "suggestion", "invalid", "other"]
-Channel = Literal["phone", "web", "wechat", "app", "mailbox"]
 
 
 class TicketCreate(BaseModel):
@@ -28,7 +26,7 @@ class TicketCreate(BaseModel):
     caller_name: text(32) | None = None
     caller_phone: Annotated[str, Field(pattern=r"^[0-9+\-() ]{3,32}$")] | None = None
     id_number: Annotated[str, Field(pattern=r"^\d{17}[0-9Xx]$")] | None = None
-    route: Literal["online", "dispatch"] = Field("dispatch", description="online 话务员直接答复；dispatch 转派发")
+    route: Route = Field("dispatch", description="online 话务员直接答复；dispatch 转派发")
     answer: text(4000, 1) | None = Field(None, description="route=online 时的答复内容：同一事务内在线办结")
     unit_id: Id | None = Field(None, description="route=dispatch 时直接派发给该承办单位")
 
@@ -74,9 +72,3 @@ class TicketDetail(TicketPublic):
     visits: list[VisitPublic]
     actions: list[ActionPublic]
 
-
-class TicketCreated(BaseModel):
-    ticket_id: int
-    ticket_no: str
-    state: str
-    version: int

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotline.api.schemas.codes import VisitMethod, VisitResult
 from hotline.api.schemas.common import MAX_INT, Id, text
 
 
@@ -18,8 +18,8 @@ class TransitionCreate(BaseModel):
     unit_id: Id | None = None
     days: int | None = Field(None, ge=1, le=60, description="延期天数（工作日）")
     contacted: bool | None = None
-    result: Literal["satisfied", "fairly_satisfied", "dissatisfied", "unrated"] | None = None
-    method: Literal["phone", "sms", "ivr"] | None = None
+    result: VisitResult | None = None
+    method: VisitMethod | None = None
     version: int | None = Field(None, ge=0, le=MAX_INT, description="客户端看到的版本号；不一致时返回 409")
 
 

@@ -1,15 +1,13 @@
-"""Users and tokens: UserCreate, UserPublic, TokenPublic (the token is shown once), AuditPublic."""
+"""Users and tokens: UserCreate, UserPublic, TokenPublic (the token is shown once), MePublic."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotline.api.schemas.codes import Role
 from hotline.api.schemas.common import Id, text
-
-Role = Literal["operator", "liaison", "analyst", "admin"]
 
 
 class UserCreate(BaseModel):
@@ -43,13 +41,3 @@ class MePublic(BaseModel):
     role_label: str
     unit_id: int | None
 
-
-class AuditPublic(BaseModel):
-    id: int
-    at: datetime
-    user_id: int | None
-    actor: str
-    action: str
-    entity: str
-    entity_id: str | None
-    detail: str | None

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotline.api.schemas.codes import VisitMethod, VisitResult
 from hotline.api.schemas.common import MAX_INT, text
 
 
 class VisitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    result: Literal["satisfied", "fairly_satisfied", "dissatisfied", "unrated"]
-    method: Literal["phone", "sms", "ivr"] = "phone"
+    result: VisitResult
+    method: VisitMethod = "phone"
     note: text(4000) | None = None
     version: int | None = Field(None, ge=0, le=MAX_INT)
 

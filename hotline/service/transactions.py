@@ -1,4 +1,7 @@
-"""The service's view of the store: engines tuned for concurrent writers, write transactions, Ibis connections.
+"""Transactions and engines of the work-order service: engines tuned for concurrent writers, read and write
+transactions, and `batch` (several statements in one round trip).
+
+(Named for what it holds: the canonical schema and the opening of a store are the package `hotline.store`.)
 
 - SQLite: the driver's implicit transactions are turned off and write transactions start with BEGIN IMMEDIATE,
   so a transition takes the write lock *before* it reads the ticket; two writers queue instead of one failing at

@@ -1,29 +1,11 @@
-"""Metrics, grouped metrics, the SLA backlog and job summary as the API returns them."""
+"""The SLA view as the API returns it: BacklogPublic (超期未反馈 by unit now), SlaRunPublic (the reminder job's
+summary)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from pydantic import BaseModel
-
-
-class MetricPublic(BaseModel):
-    name: str
-    label: str
-    definition: str
-    kind: str
-    num: int
-    den: int | None
-    rate: float | None
-    value: float | None
-
-
-class MetricGroupPublic(BaseModel):
-    group: str | None
-    num: int
-    den: int | None
-    rate: float | None
-    value: float | None
 
 
 class BacklogUnit(BaseModel):

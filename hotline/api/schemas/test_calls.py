@@ -1,13 +1,12 @@
-"""Test-call sheets (拨测) and provincial spot checks (抽查回访): Create and Public families."""
+"""Test-call sheets (拨测): TestCallCreate (a scored sheet) and TestCallPublic (with its id and total)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.schemas.common import Month, text
+from hotline.api.schemas.common import text
 
 
 class TestCallCreate(BaseModel):
@@ -29,18 +28,3 @@ class TestCallPublic(TestCallCreate):
     id: int
     called_at: datetime
     total: float
-
-
-class SpotCheckCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    month: Month
-    ticket_no: str = Field(pattern=r"^\d{14}$")
-    unit_name: text(64, 1)
-    content: text(4000, 1)
-    feedback: text(4000, 1)
-    outcome: Literal["dissatisfied", "not_contacted"]
-
-
-class SpotCheckPublic(SpotCheckCreate):
-    id: int

@@ -16,10 +16,10 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from hotline.domain.sla import HANDLING_STATES
 from hotline.service.auth import SLA_JOB
-from hotline.service.context import Request
+from hotline.service.context import TransitionRequest
 from hotline.service.errors import Conflict, Refused
-from hotline.service.queries import _facts_for
-from hotline.service.store import read_tx
+from hotline.service.ticket_queries import facts_for
+from hotline.service.transactions import read_tx
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import subcategories, ticket_events, ticket_versions, tickets, units
 
@@ -90,7 +90,7 @@ def run_sla(svc: WorkOrderService) -> SlaSummary:
         due: list[tuple[int, int, str]] = []
         for i in range(0, len(open_rows), CHUNK):
             chunk = open_rows[i:i + CHUNK]
-            facts = _facts_for(conn, [r.id for r in chunk])
+            facts = facts_for(conn, [r.id for r in chunk])
             for r in chunk:
                 f = facts[r.id]
                 summary.open_tickets += 1
@@ -105,7 +105,7 @@ def run_sla(svc: WorkOrderService) -> SlaSummary:
         summary.backlog = backlog(conn, now, live=True)
     for ticket_id, version, note in due:
         try:
-            svc.fire(SLA_JOB, ticket_id, "remind", Request(note=note), expected_version=version)
+            svc.fire(SLA_JOB, ticket_id, "remind", TransitionRequest(note=note), expected_version=version)
             summary.reminders_written += 1
         except (Conflict, Refused):
             summary.skipped_conflicts += 1

@@ -14,10 +14,11 @@ from sqlalchemy import Connection, and_, bindparam, func, select
 
 from hotline.domain.facts import TicketFacts, derive
 from hotline.domain.masking import id_number_for, phone_for, scrub_text
-from hotline.domain.month import Month
 from hotline.service.context import Principal
-from hotline.service.errors import Invalid, NotFound
-from hotline.service.store import batch
+from hotline.service.errors import NotFound
+from hotline.service.paging import check_page
+from hotline.service.periods import month_window
+from hotline.service.transactions import batch
 from hotline.service.workflow import WorkOrderService
 from hotline.store.schema import (
     categories,
@@ -43,7 +44,9 @@ def _base():
             .outerjoin(ticket_versions, ticket_versions.c.ticket_id == tickets.c.id))
 
 
-def _facts_for(conn: Connection, ids: list[int]) -> dict[int, TicketFacts]:
+def facts_for(conn: Connection, ids: list[int]) -> dict[int, TicketFacts]:
+    """The facts (deadline, signing, hops, …) of each ticket in `ids`, from its events and last visit: two queries
+    for the lot (the ticket search and the SLA job read them by the page)."""
     if not ids:
         return {}
     evs = conn.execute(select(ticket_events.c.ticket_id, ticket_events.c.kind, ticket_events.c.at,
@@ -78,17 +81,13 @@ def search(svc: WorkOrderService, conn: Connection, principal: Principal, *, mon
            unit_id: int | None = None, appeal_type: str | None = None, category_id: int | None = None,
            subcategory_id: int | None = None, state: str | None = None, platform: str | None = None,
            q: str | None = None, page: int = 1, page_size: int = 50) -> dict[str, Any]:
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise Invalid(f"分页参数有误：page ≥ 1，page_size 1–{MAX_PAGE_SIZE}")
+    check_page(page, page_size, MAX_PAGE_SIZE)
     conds = []
     if principal.role == "liaison":
         conds.append(tickets.c.unit_id == principal.unit_id)
-    if month:
-        try:
-            start, end = Month.of(month).bounds
-        except ValueError as exc:
-            raise Invalid(str(exc)) from None
-        conds += [tickets.c.accepted_at >= start, tickets.c.accepted_at < end]
+    window = month_window(month)
+    if window:
+        conds += [tickets.c.accepted_at >= window[0], tickets.c.accepted_at < window[1]]
     for col, value in ((tickets.c.unit_id, unit_id), (tickets.c.appeal_type, appeal_type),
                        (categories.c.id, category_id), (tickets.c.subcategory_id, subcategory_id),
                        (tickets.c.state, state), (tickets.c.platform, platform)):
@@ -107,7 +106,7 @@ def search(svc: WorkOrderService, conn: Connection, principal: Principal, *, mon
     total = conn.execute(count_q).scalar_one()
     rows = conn.execute(base.order_by(tickets.c.accepted_at.desc(), tickets.c.id.desc())
                         .limit(page_size).offset((page - 1) * page_size)).mappings().all()
-    facts = _facts_for(conn, [r["id"] for r in rows])
+    facts = facts_for(conn, [r["id"] for r in rows])
     now = svc.clock()
     return {"items": [_summary(svc, principal, dict(r), facts[r["id"]], now) for r in rows], "total": total,
             "page": page, "page_size": page_size}
@@ -136,13 +135,14 @@ def detail(svc: WorkOrderService, conn: Connection, principal: Principal, ticket
     contact = contact[0] if contact else None
     out["contact_phone"] = phone_for(role, contact["phone"]) if contact else None
     out["id_number"] = id_number_for(role, contact["id_number"]) if contact else None
-    out["events"] = _public_events(svc, role, evs)
+    out["events"] = public_events(svc, role, evs)
     out["visits"] = [{**v, "note": scrub_text(v["note"], role)} for v in visits]
     out["actions"] = [{"action": t.name, "label": t.label} for t in svc.lifecycle.available(row["state"], role)]
     return out
 
 
-def _public_events(svc: WorkOrderService, role: str, rows) -> list[dict]:
+def public_events(svc: WorkOrderService, role: str, rows) -> list[dict]:
+    """Events as a reader in `role` sees them: notes masked, the states' Chinese names beside their codes."""
     lc = svc.lifecycle
     return [{**dict(r), "note": scrub_text(r["note"], role), "from_label": lc.label(r["from_state"]),
              "to_label": lc.label(r["to_state"]) if r["to_state"] else None} for r in rows]
@@ -157,4 +157,4 @@ def require_visible(svc: WorkOrderService, conn: Connection, principal: Principa
 
 
 def events(svc: WorkOrderService, conn: Connection, principal: Principal, ticket_id: int) -> list[dict]:
-    return _public_events(svc, principal.role, conn.execute(_EVENTS, {"tid": ticket_id}).mappings().all())
+    return public_events(svc, principal.role, conn.execute(_EVENTS, {"tid": ticket_id}).mappings().all())
