@@ -7,7 +7,8 @@ a role nobody has, a guard nobody wrote — not months later on the one ticket t
 
 Three writers put events into `ticket_events`: the work-order service (hotline/service, firing transitions), the
 importer (hotline/ingest, expanding an export row into the events it implies) and the demo generator. All three
-obey this declaration, and `Lifecycle.check_history` says whether a ticket's events are a path it allows:
+obey this declaration, and `hotline.domain.history.check_history` says whether a ticket's events are a path it
+allows:
 - a history written by the service or the generator must be an exact path;
 - a history imported from another platform may lack the steps `imported_may_lack` names (an export without a 签收
   column, a ticket whose 办结时间 cell is empty) but never has an event in an order the lifecycle forbids.
@@ -185,5 +186,5 @@ def parse_lifecycle(doc: Mapping[str, Any], *, guards: Iterable[str] | None = No
 @cache
 def declared_lifecycle() -> Lifecycle:
     """The shipped lifecycle (read once). Its guard and effect names are checked against the code by the service
-    (`hotline.service.transitions.default_lifecycle`), which is the only one to run them."""
+    (`hotline.service.workflow.default_lifecycle`), which is the only one to run them."""
     return parse_lifecycle(load_yaml("lifecycle.yaml"))
