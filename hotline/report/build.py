@@ -240,11 +240,15 @@ class ReportBuilder:
     def annex2(self, month: str) -> list[M.CountyScoreRow] | None:
         """附件2: the county ranking under the built-in county scheme (None when its inputs are missing)."""
         from hotline.scoring.engine import ScoringError, rank
-        from hotline.scoring.inputs import county_inputs, known_inputs
+        from hotline.scoring.inputs import county_inputs
         from hotline.scoring.scheme import builtin_scheme
 
-        scheme = builtin_scheme("county_monthly", known_inputs("county"))
-        inputs, shown = county_inputs(self.engine, month)
+        scheme = builtin_scheme("county_monthly")
+        inputs = county_inputs(self.engine, month)
+        unit_of = {u.region: u.name for u in self.units.values() if u.platform}
+        city = {r["unit"]: r for r in self.engine.by(["on_time_rate", "contact_rate", "satisfaction_rate"], month, ["unit"])}
+        shown = {c: {k: city[unit_of[c]][k].rate if unit_of[c] in city else None
+                     for k in ("on_time_rate", "contact_rate", "satisfaction_rate")} for c in inputs}
         try:
             ranked = rank(scheme, inputs)
         except ScoringError as exc:
@@ -255,7 +259,7 @@ class ReportBuilder:
             parts = {p.key: p.weighted for p in sc.parts}
             indicators = {f"{p.key}.{i.key}": i.score for p in sc.parts for i in p.indicators}
             rates = {f"rate.{k}": v for k, v in inputs[sc.subject].items()
-                     if not k.startswith("test_calls.") and not k.endswith("_score")}
+                     if k.startswith("province.")}
             rates.update({f"dispatch_rate.{k}": v for k, v in shown[sc.subject].items()})
             rows.append(M.CountyScoreRow(rank=sc.rank, county=sc.subject, total=sc.total, parts=parts,
                                          indicators={**indicators, **rates}))
@@ -264,10 +268,10 @@ class ReportBuilder:
     def unit_lists(self, month: str) -> M.UnitLists | None:
         """红榜/黑榜 under the built-in unit scheme."""
         from hotline.scoring.engine import ScoringError, rank, red_black
-        from hotline.scoring.inputs import known_inputs, unit_inputs
+        from hotline.scoring.inputs import unit_inputs
         from hotline.scoring.scheme import builtin_scheme
 
-        scheme = builtin_scheme("unit_monthly", known_inputs("unit"))
+        scheme = builtin_scheme("unit_monthly")
         try:
             ranked = rank(scheme, unit_inputs(self.engine, month, int(scheme.ranking.get("min_volume", 0))))
         except ScoringError as exc:
