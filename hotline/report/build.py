@@ -2,8 +2,8 @@
 
 Every number comes from a metric declared in metrics.yaml; this module only chooses which metric, which
 grouping and which month, and orders the results the way the seed report prints them. The body sections are
-here; the annex tables are in `annexes.py`, 附件2 and the 红榜/黑榜 in `rankings.py`, the narratives in
-`narrative.py`; the city's words and thresholds come from `wording.py`.
+here; the annex tables are in `annexes.py`, 附件2 and the 红榜/黑榜 in `rankings.py`, the narratives' facts in
+`evidence.py` and their drafting in `narrative.py`; the city's words and thresholds come from `wording.py`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from hotline.domain.registry import unit_registry
 from hotline.metrics.engine import Change, MetricEngine
 from hotline.report import model as M
 from hotline.report.annexes import annex1, annex3
+from hotline.report.evidence import gather_narrative_input
 from hotline.report.names import unit_short_name
-from hotline.report.narrative import draft_narratives
+from hotline.report.narrative import apply_overrides, draft_narratives
 from hotline.report.rankings import county_ranking, unit_lists
 from hotline.report.wording import Praise, Wording, wording
 from hotline.scoring.engine import ScoringError
@@ -231,20 +232,15 @@ class ReportBuilder:
         hotspots, handling = self.hotspots(month), self.handling(month, annexed, words.praise)
         spot_checks, period = annex3(self.con, month)
         annex2_header, annex2, lists = self.rankings(month, words)
-        report = M.Report(
+        facts = gather_narrative_input(self.con, self.engine.sources, month, hotspots, handling, spot_checks, period)
+        narratives = apply_overrides(draft_narratives(facts, words.narratives), overrides or {})
+        return M.Report(
             city=words.city, month=month, title=words.title.format(city=words.city, month=this.long_label),
-            calls=self.calls(month), hotspots=hotspots, handling=handling,
-            typical_cases=M.Narrative(title="典型案例", paragraphs=[]),
-            difficult_cases=M.Narrative(title="疑难问题", paragraphs=[]),
-            leader_days=M.Narrative(title="领导接听日工作情况", paragraphs=[]),
-            difficulties=M.Narrative(title="存在的困难", paragraphs=[]),
-            requirements=M.Narrative(title="下一步工作要求", paragraphs=[]),
+            calls=self.calls(month), hotspots=hotspots, handling=handling, **narratives,
             annex1=annexed, annex2=annex2, annex2_header=annex2_header, unit_lists=lists,
             annex3=spot_checks, annex3_period=period, annex3_header=words.annex3.columns,
             issuing_office=load_yaml("seed_records.yaml")["issuing_office"],
             issued_on=_issue_date(month, words.issued_on_day), missing=self.missing)
-        draft_narratives(self, report, overrides or {})
-        return report
 
 
 def _issue_date(month: str, day: int) -> str:

@@ -1,8 +1,8 @@
 """The city's and the office's words in the report (`hotline/data/report.yaml`), typed and checked on load.
 
-Why a file: the city's name, the annex headers and notes and the praise thresholds are
-the office's choices, not the program's; one file to edit beats constants spread over the builder and the
-renderers. Why checked: a misspelt key or a placeholder the report cannot fill must fail
+Why a file: the city's name, the annex headers and notes, the fixed paragraphs and the praise thresholds are
+the office's choices, not the program's; one file to edit beats constants spread over the builder, the
+narratives and the renderers. Why checked: a misspelt key or a placeholder the report cannot fill must fail
 when the file is read, naming the key, not print a half-filled report.
 """
 
@@ -11,11 +11,13 @@ from __future__ import annotations
 from functools import cache
 from string import Formatter
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from hotline.data import load_yaml
+from hotline.scoring.names import TEST_CALL_ITEMS
 
 FILE = "report.yaml"
+SECTIONS = ("typical_cases", "difficult_cases", "leader_days", "difficulties", "requirements")  # drafted, overridable
 
 
 class WordingError(ValueError):
@@ -84,6 +86,36 @@ class Annex3Words(Strict):
     check_columns = count_of("columns", 6, "附件3 的列")
 
 
+class CallProblem(Strict):
+    """One kind of fault in the test calls: an item scored 0, or a remark holding one of some words."""
+
+    text: str
+    zero_item: str | None = None
+    remark_has: list[str] = []
+
+    @model_validator(mode="after")
+    def one_test(self):
+        if (self.zero_item is None) == (not self.remark_has):
+            raise ValueError("zero_item 与 remark_has 须且只须给出一个")
+        if self.zero_item is not None and self.zero_item not in TEST_CALL_ITEMS:
+            raise ValueError(f"zero_item = {self.zero_item!r} 不是拨测项目，可选 {', '.join(TEST_CALL_ITEMS)}")
+        return self
+
+
+class NarrativeWords(Strict):
+    titles: dict[str, str]
+    test_call_problems: list[CallProblem]
+    requirements: list[str]
+    check_requirements = placeholders("requirements", allowed={"visit_dissatisfied"})
+
+    @field_validator("titles")
+    @classmethod
+    def every_section_titled(cls, value: dict[str, str]) -> dict[str, str]:
+        if set(value) != set(SECTIONS):
+            raise ValueError(f"应为这五个章节的标题：{', '.join(SECTIONS)}")
+        return value
+
+
 class Wording(Strict):
     city: str
     title: str
@@ -92,6 +124,7 @@ class Wording(Strict):
     annex1: Annex1Words
     annex2: Annex2Words
     annex3: Annex3Words
+    narratives: NarrativeWords
     check_title = placeholders("title", allowed={"city", "month"})
 
     @field_validator("issued_on_day")

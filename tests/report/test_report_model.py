@@ -1,14 +1,15 @@
 """The seed month's model carries what its documents print: 附件2's header and typed cells, the annexes' headers
-and notes, the short names of the text.
+and notes, the short names of the text, and the facts the narratives are drafted from.
 
-Expected values are typed from ../shared/seeds/000_8e8a56a9f14bf8eb.txt (附件2 at lines 600–737, the praised
-units at 185–192), not from a run of the code.
+Expected values are typed from ../shared/seeds/000_8e8a56a9f14bf8eb.txt (附件2 at lines 600–737, 疑难问题 at
+273–330, the praised units at 185–192), not from a run of the code.
 """
 
 import ibis
 import pytest
 
 from hotline.report.build import ReportBuilder
+from hotline.report.evidence import gather_narrative_input
 
 pytestmark = pytest.mark.slow
 
@@ -81,3 +82,25 @@ def test_annex_headers_and_short_names(report):
     assert (short["岳塘区人民政府"], short["湘潭高新区管委会"], short["市人社局"]) == ("岳塘区", "高新区", "市人社局")
     assert report.title == "湘潭市 12345 政务服务便民热线\n2022 年 10 月运行情况分析报告"
     assert report.issued_on == "2022 年 11 月 10 日"
+
+
+def test_narrative_facts_of_the_seed_month(builder, report):
+    facts = gather_narrative_input(builder.con, builder.engine.sources, "2022-10", report.hotspots, report.handling,
+                                   report.annex3, report.annex3_period)
+    # 疑难问题（1）: 9 月 30 日, 流转 9 次; 市城管局 5 个工作日后退单、国安网络公司 4 个工作日后退单; 2 个工作日
+    w = facts.most_routed
+    assert (w.accepted_at.month, w.accepted_at.day, w.hops) == (9, 30, 9)
+    assert [(x.unit, x.days) for x in w.late_returns] == [("市城管局", 5), ("国安网络公司", 4)]
+    assert facts.return_window_days == 2
+    # （2）疫情防控: the entries of 市卫健委 were not updated
+    assert "市卫健委" in {e.owner for e in facts.stale_entries}
+    # （3）: 4 calls to each county; 业务知识 0 for 湘潭县 2 and 湘乡市 1; 韶山市 1 call waited too long
+    sheets = facts.call_sheets
+    assert sorted(c.county for c in sheets) == sorted(["湘潭县", "湘乡市", "韶山市"] * 4)
+    assert sorted(c.county for c in sheets if c.scores["knowledge"] == 0) == ["湘乡市", "湘潭县", "湘潭县"]
+    assert [c.county for c in sheets if c.scores["connection"] == 0] == ["韶山市"]
+    # 三、领导接听日: 10 月 21 日 潘永其, 13 个
+    assert [(d.day.month, d.day.day, d.person, d.calls_answered) for d in facts.leader_days] == [(10, 21, "潘永其", 13)]
+    # 典型案例（1）岳塘区…获赞
+    assert facts.praised[0].unit == "岳塘区"
+    assert (facts.spot_checks, facts.spot_check_period) == (17, "1-9月份")

@@ -20,7 +20,11 @@ def test_the_shipped_wording_names_the_registry_city():
 @pytest.mark.parametrize("mutate,expected", [
     (lambda d: d["annex1"].update(titel="x"), "annex1.titel：未知键"),
     (lambda d: d.pop("city"), "city：缺失"),
+    (lambda d: d["narratives"]["requirements"].append("本月 {visits} 件"), "narratives.requirements：未知占位符 ['visits']"),
     (lambda d: d.update(title="{city}{year}"), "title：未知占位符 ['year']"),
+    (lambda d: d["narratives"]["titles"].pop("leader_days"), "narratives.titles：应为这五个章节的标题"),
+    (lambda d: d["narratives"]["test_call_problems"][0].update(zero_item="knowlege"), "zero_item = 'knowlege' 不是拨测项目"),
+    (lambda d: d["narratives"]["test_call_problems"][1].update(zero_item="knowledge"), "须且只须给出一个"),
     (lambda d: d["annex3"]["columns"].pop(), "annex3.columns：应为 6 项"),
     (lambda d: d.update(issued_on_day=31), "issued_on_day：应为 1–28 日"),
 ])
@@ -50,6 +54,8 @@ def test_the_report_prints_the_files_words(seed_store, monkeypatch):
     doc["annex2"]["notes"] = ["另一条注释。"]
     doc["annex2"]["total_column"] = "合计"
     doc["annex3"]["columns"][2] = "工单编号"
+    doc["narratives"]["titles"]["typical_cases"] = "好的案例"
+    doc["narratives"]["requirements"] = ["（一）请各单位关注 {visit_dissatisfied} 件不满意工单。"]
     doc["praise"]["min_valid_tickets"] = 1000  # only 岳塘区 (1537 valid tickets in 附件1) is that large
     monkeypatch.setattr(build, "wording", lambda: parse_wording(doc))
     report = build.ReportBuilder(ibis.sqlite.connect(str(seed_store))).build("2022-10")
@@ -58,4 +64,6 @@ def test_the_report_prints_the_files_words(seed_store, monkeypatch):
     assert report.annex1.notes == ["只有一条注释。"]
     assert (report.annex2_header.notes, report.annex2_header.total_column) == (["另一条注释。"], "合计")
     assert report.annex3_header[2] == "工单编号"
+    assert report.typical_cases.title == "好的案例"
+    assert report.requirements.paragraphs == ["（一）请各单位关注 808 件不满意工单。"]
     assert report.handling.praised_short_names == ["岳塘区"]
