@@ -34,8 +34,6 @@ RANK = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
 
 # Arrows that are known to be wrong and are being removed (issue 12). This list only shrinks.
 KNOWN: set[tuple[str, str]] = {
-    ("hotline.render.text", "hotline.scoring.scheme"),
-    ("hotline.render.text", "hotline.domain.registry"),
 }
 
 

@@ -169,25 +169,24 @@ def score(
     from hotline.metrics.engine import MetricEngine, MetricError
     from hotline.report.build import data_months
     from hotline.scoring.engine import ScoringError, rank, red_black
-    from hotline.scoring.inputs import county_inputs, known_inputs, unit_inputs
+    from hotline.scoring.inputs import county_inputs, unit_inputs
     from hotline.scoring.scheme import SchemeError, builtin_scheme, load_scheme
 
     try:
         Month.parse(month)
         if scheme is not None:
             sch = load_scheme(scheme)
-            sch = load_scheme(scheme, known_inputs(sch.subject))
         else:
             if subject not in ("county", "unit"):
                 raise UserError(f"subject 应为 county 或 unit：{subject}")
-            sch = builtin_scheme("county_monthly" if subject == "county" else "unit_monthly", known_inputs(subject))
+            sch = builtin_scheme("county_monthly" if subject == "county" else "unit_monthly")
         con = connect("sqlite", None)
         months = data_months(con)
         if month not in months:
             raise UserError(f"{month} 不在数据覆盖范围 / outside the data ({months[0] if months else '无'} – {months[-1] if months else '无'})")
         engine = MetricEngine(con)
         if sch.subject == "county":
-            inputs, _ = county_inputs(engine, month)
+            inputs = county_inputs(engine, month)
         else:
             inputs = unit_inputs(engine, month, int(sch.ranking.get("min_volume", 0)))
         ranked = rank(sch, inputs)

@@ -1,8 +1,9 @@
 """Renderers of the report model: JSON, DOCX (GB/T 9704 official-document layout), HTML (one self-contained
 file) and PDF (from the HTML, by WeasyPrint).
 
-Every renderer reads the `Report` model and nothing else; the Chinese wording they share lives in `text.py`
-and `templates/report.j2`, the charts in `charts.py`.
+Every renderer reads the `Report` model and nothing else (tests/test_layering.py holds them to it): the
+annexes' headers and notes, 附件2's scheme and the short names of the text come in the model. The Chinese
+wording the renderers share lives in `text.py` and `templates/report.j2`, the charts in `charts.py`.
 """
 
 from __future__ import annotations

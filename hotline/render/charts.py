@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from hotline.render import fonts
-from hotline.render.text import FIGURES, county_scheme, pct, score
+from hotline.render.text import FIGURES, pct, score
 from hotline.report import model as M
 
 PALETTE = ["#2F5597", "#C55A11", "#548235", "#BF8F00", "#7030A0", "#2E9AB6", "#A23B3B", "#7F7F7F"]
@@ -273,15 +273,15 @@ def county_scores(r: M.Report):
     fig, axes = _figure(3.2)
     ax = axes[0][0]
     rows = r.annex2 or []
-    if not rows:
+    if not rows or r.annex2_header is None:
         _empty(ax)
         return fig
-    parts = county_scheme().parts
+    parts = r.annex2_header.parts
     xs = list(range(len(rows)))
     bottoms = [0.0] * len(rows)
     handles = []
     for k, p in enumerate(parts):
-        vals = [row.parts.get(p.key, 0.0) for row in rows]
+        vals = [row.parts[p.key] for row in rows]
         handles.append(ax.bar(xs, vals, bottom=bottoms, width=0.5, color=PALETTE[k % len(PALETTE)], zorder=2))
         for x, v, b in zip(xs, vals, bottoms):
             if v >= 6:

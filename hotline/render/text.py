@@ -2,8 +2,8 @@
 
 `document(report)` turns the report model into a `Document`: the title, a flat list of blocks (headings,
 paragraphs, figures, the annex list, the signature) drafted from `templates/report.j2`, and the annex tables
-(附件1–3) with the seed's columns. Numbers are formatted here, never computed: every figure printed is a
-model field.
+(附件1–3) laid out from the headers, cells and notes the model carries. Numbers are formatted here, never
+computed: every figure printed is a model field.
 """
 
 from __future__ import annotations
@@ -58,14 +58,6 @@ def mom(m: M.MoM) -> str:
 
 def oneline(text: str) -> str:
     return re.sub(r"\s*\n\s*", "", text).strip()
-
-
-def short_unit(name: str) -> str:
-    """岳塘区人民政府 → 岳塘区, 湘潭高新区管委会 → 高新区 (the region name of the registry), others as they are."""
-    from hotline.domain.registry import unit_registry
-
-    unit = unit_registry().units.get(name)
-    return unit.region if unit is not None and unit.group == "region" and unit.region else name
 
 
 def heading_number(level: int, n: int) -> str:
@@ -141,7 +133,7 @@ class Document:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("hotline.render", "templates"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters.update(pct=pct, score=score, cn=cn, cn_list=cn_list, mom=mom, oneline=oneline, short_unit=short_unit,
+    env.filters.update(pct=pct, score=score, cn=cn, cn_list=cn_list, mom=mom, oneline=oneline,
                        top_label=lambda p: p.top[0].label if p.top else "—",
                        top_share=lambda p: pct(p.top[0].share) if p.top else "—",
                        first_topic=lambda o: o.topics[0] if o.topics else o.category,
@@ -217,14 +209,16 @@ def document(report: M.Report) -> Document:
     return Document(report.title.split("\n"), blocks, annexes, captions)
 
 
-# ---- annex tables --------------------------------------------------------------------------------------------
+# ---- annex tables: the model's headers, rows and notes laid out (widths and spans are the renderer's) ----------
 
-ANNEX1_COLUMNS = ("有效工单量", "已办结量", "超时办结量", "按时办结率", "联系反馈当事人率", "回访总量", "回访总满意量",
-                  "未评价量", "不满意量", "回访满意率")
-ANNEX1_NAME_HEADER = {"region": "地区"}
 # relative widths (mm on the 156 mm text block): rates need room for "100.00%", counts less
 ANNEX1_WIDTHS = [7, 26] + [9.5, 9.5, 9.5, 16, 16, 9.5, 9.5, 9.5, 9.5, 16]
-ANNEX1_NAME_HEADER_OTHER = "部门（单位）"
+ANNEX3_WIDTHS = [3.5, 4.5, 16, 14, 40, 55]
+
+
+def notes(texts: list[str]) -> list[str]:
+    """注：1.… 2.… — the notes under a table, numbered."""
+    return [f"注：{i}.{n}" if i == 1 else f"{i}.{n}" for i, n in enumerate(texts, 1)]
 
 
 def _unit_cells(row: M.UnitRow) -> list[Cell]:
@@ -237,90 +231,61 @@ def annex1(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str],
     a = report.annex1
     parts = []
     for i, g in enumerate(a.groups):
-        header = [[Cell("序号", bold=True), Cell(ANNEX1_NAME_HEADER.get(g.group, ANNEX1_NAME_HEADER_OTHER), bold=True)]
-                  + [Cell(h, bold=True) for h in ANNEX1_COLUMNS]]
+        header = [[Cell(h, bold=True) for h in g.header]]
         body = [[Cell(str(r.seq)), Cell(r.unit, align="left")] + _unit_cells(r) for r in g.rows]
         if i == len(a.groups) - 1:
-            body.append([Cell("总计", colspan=2, bold=True)] + [Cell(c.text, bold=True) for c in _unit_cells(a.total)])
+            body.append([Cell(a.total.unit, colspan=2, bold=True)]
+                        + [Cell(c.text, bold=True) for c in _unit_cells(a.total)])
         parts.append((g.title, Table(header, body, ANNEX1_WIDTHS, 9, key="annex1")))
-    notes = [f"注：{i}.{n}" if i == 1 else f"{i}.{n}" for i, n in enumerate(a.notes, 1)]
-    return parts, notes, False
-
-
-ANNEX2_GROUPS = {"dispatch": "市本级工单办理情况"}
-ANNEX2_GROUP_OTHER = "县级热线平台办理情况"
-# dispatch indicators are scored from the city's dispatched-ticket rates shown above the scores
-ANNEX2_DISPATCH_RATES = {"dispatch_on_time": "on_time_rate", "dispatch_contact": "contact_rate",
-                         "dispatch_satisfaction": "satisfaction_rate"}
-ANNEX2_NOTES = [
-    "注：1.综合排名按照县（市）自有平台“五率一度”评分、拨测评分和市级平台交办工单办理评分累加计算；",
-    "2.县（市）平台“五率一度”评分按省监管考核标准计算；",
-    "3.交办工单办理评分参照季度考核评分进行。",
-]
+    return parts, notes(a.notes), False
 
 
 def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def county_scheme():
-    """The scheme annex 2 was scored with (labels, weights and points of its header)."""
-    from hotline.scoring.scheme import builtin_scheme
+def _annex2_header(h: M.Annex2Header) -> list[list[Cell]]:
+    """Three header rows: the column groups, the parts with their weights, the indicators with their points."""
+    h1 = [Cell(h.rank_column, rowspan=3, bold=True), Cell(h.county_column, rowspan=3, bold=True)]
+    h1 += [Cell(g.label, colspan=sum(len(p.indicators) + 1 for p in g.parts), bold=True) for g in h.groups]
+    h1.append(Cell(f"{h.total_column}（{_num(h.full_score)}分）", rowspan=3, bold=True))
+    h2 = [Cell(f"{p.label}（{_num(p.weight)}%）", colspan=len(p.indicators) + 1, bold=True) for p in h.parts]
+    h3: list[Cell] = []
+    for p in h.parts:
+        h3 += [Cell(f"{i.label}（{_num(i.points)}分）", bold=True) for i in p.indicators]
+        h3.append(Cell(h.part_score_column, bold=True))
+    return [h1, h2, h3]
 
-    return builtin_scheme("county_monthly")  # the scheme ReportBuilder.annex2 ranks with
 
-
-def _rate_key(part: str, indicator) -> str | None:
-    if part == "dispatch":
-        name = ANNEX2_DISPATCH_RATES.get(indicator.key)
-        return f"dispatch_rate.{name}" if name else None
-    return f"rate.{indicator.input}"
+def _county_rows(h: M.Annex2Header, row: M.CountyScoreRow) -> list[list[Cell]]:
+    """Two rows per county: the rates where a column shows one, the scores under them (others span both)."""
+    top = [Cell(str(row.rank), rowspan=2), Cell(row.county, rowspan=2)]
+    bottom: list[Cell] = []
+    for p in h.parts:
+        for column, cell in zip(p.indicators, row.indicators[p.key]):
+            if column.shows_rate:
+                top.append(Cell(pct(cell.rate)))
+                bottom.append(Cell(score(cell.score)))
+            else:
+                top.append(Cell(score(cell.score), rowspan=2))
+        top.append(Cell(score(row.parts[p.key]), rowspan=2))
+    top.append(Cell(score(row.total), rowspan=2, bold=True))
+    return [top, bottom]
 
 
 def annex2(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str], bool]:
-    scheme = county_scheme()
-    rows = report.annex2 or []
-    groups: list[tuple[str, list]] = []
-    for p in scheme.parts:
-        label = ANNEX2_GROUPS.get(p.key, ANNEX2_GROUP_OTHER)
-        if groups and groups[-1][0] == label:
-            groups[-1][1].append(p)
-        else:
-            groups.append((label, [p]))
-    total_points = _num(sum(p.weight for p in scheme.parts))  # the scheme's full score (its weights add to 100)
-    h1 = [Cell("排名", rowspan=3, bold=True), Cell("县（市）", rowspan=3, bold=True)]
-    h1 += [Cell(label, colspan=sum(len(p.indicators) + 1 for p in parts), bold=True) for label, parts in groups]
-    h1.append(Cell(f"总分（{total_points}分）", rowspan=3, bold=True))
-    h2 = [Cell(f"{p.label}（{_num(p.weight)}%）", colspan=len(p.indicators) + 1, bold=True) for p in scheme.parts]
-    h3: list[Cell] = []
-    for p in scheme.parts:
-        h3 += [Cell(f"{i.label}（{_num(i.points)}分）", bold=True) for i in p.indicators] + [Cell("折合得分", bold=True)]
-    body = []
-    for row in rows:
-        top = [Cell(str(row.rank), rowspan=2), Cell(row.county, rowspan=2)]
-        bottom: list[Cell] = []
-        for p in scheme.parts:
-            for i in p.indicators:
-                value = row.indicators.get(f"{p.key}.{i.key}")
-                rate_key = _rate_key(p.key, i)
-                if rate_key is not None and rate_key in row.indicators:
-                    top.append(Cell(pct(row.indicators[rate_key])))
-                    bottom.append(Cell(score(value)))
-                else:
-                    top.append(Cell(score(value), rowspan=2))
-            top.append(Cell(score(row.parts.get(p.key)), rowspan=2))
-        top.append(Cell(score(row.total), rowspan=2, bold=True))
-        body += [top, bottom]
-    ncols = 3 + sum(len(p.indicators) + 1 for p in scheme.parts)
+    h = report.annex2_header  # present with the rows (Report checks it)
+    body = [cells for row in report.annex2 or [] for cells in _county_rows(h, row)]
+    ncols = 3 + sum(len(p.indicators) + 1 for p in h.parts)
     widths = [3.2, 5] + [6] * (ncols - 2)
-    return [(None, Table([h1, h2, h3], body, widths, 7.5, key="annex2"))], ANNEX2_NOTES, True
+    return [(None, Table(_annex2_header(h), body, widths, 7.5, key="annex2"))], notes(h.notes), True
 
 
 def annex3(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str], bool]:
-    header = [[Cell(h, bold=True) for h in ("序号", "月份", "事件编号", "承办单位", "事件内容", "反馈结果")]]
+    header = [[Cell(h, bold=True) for h in report.annex3_header]]
     body = [[Cell(str(r.seq)), Cell(r.month), Cell(r.ticket_no), Cell(r.unit), Cell(oneline(r.content), align="left"),
              Cell(oneline(r.feedback), align="left")] for r in report.annex3]
-    return [(None, Table(header, body, [3.5, 4.5, 16, 14, 40, 55], 9, key="annex3", split_rows=True))], [], True
+    return [(None, Table(header, body, ANNEX3_WIDTHS, 9, key="annex3", split_rows=True))], [], True
 
 
 def grid(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:

@@ -1,7 +1,9 @@
 """Compute the report model for one month from the metric engine (and a few record tables).
 
 Every number comes from a metric declared in metrics.yaml; this module only chooses which metric, which
-grouping and which month, and orders the results the way the seed report prints them.
+grouping and which month, and orders the results the way the seed report prints them. The body sections are
+here; the annex tables are in `annexes.py`, 附件2 and the 红榜/黑榜 in `rankings.py`, the narratives' facts in
+`evidence.py` and their drafting in `narrative.py`; the city's words and thresholds come from `wording.py`.
 """
 
 from __future__ import annotations
@@ -17,17 +19,15 @@ from hotline.domain.numbers import pct
 from hotline.domain.registry import unit_registry
 from hotline.metrics.engine import Change, MetricEngine
 from hotline.report import model as M
-from hotline.report.narrative import draft_narratives
+from hotline.report.annexes import annex1, annex3
+from hotline.report.evidence import gather_narrative_input
+from hotline.report.names import unit_short_name
+from hotline.report.narrative import apply_overrides, draft_narratives
+from hotline.report.rankings import county_ranking, unit_lists
+from hotline.report.wording import Praise, Wording, wording
+from hotline.scoring.engine import ScoringError
 
 APPEAL_LABELS = {code: f"{word}类" for code, word in LABELS["appeal_type"].items()}  # 咨询类 …
-GROUP_TITLES = LABELS["unit_group"]
-ANNEX1_NOTES = [
-    "以上成员单位按受理工单数量排序；",
-    "本表格中的数据均以回访时间为截点进行统计；",
-    "“未评价量”指市民未进行评价，统计时视为“基本满意”，纳入“总满意量”进行计算；",
-    "湘潭县、湘乡市、韶山市热线平台暂未归并，所涉工单均系市平台交办，未含其自有平台数据情况。",
-]
-PRAISE_MIN_VOLUME, PRAISE_MIN_RATE, PRAISE_MIN_RATED = 100, 90.0, 40.0
 
 
 class ReportError(ValueError):
@@ -133,31 +133,6 @@ class ReportBuilder:
         return [M.DispatchHot(category=g.label, count=g.total, main_subcategory=g.cells[0][0], main_count=g.cells[0][1])
                 for g in self.engine.nested("dispatched", month, "category", "subcategory", None, "cat_order", "sub_order")[:5]]
 
-    def annex1(self, month: str) -> M.Annex1:
-        names = ["valid_tickets", "completed_tickets", "late_completed", "on_time_rate", "contact_rate", "visits",
-                 "visit_satisfied_total", "visit_unrated", "visit_dissatisfied", "satisfaction_rate"]
-        rows = self.engine.by(names, month, ["unit", "unit_group", "unit_order"])
-
-        def row(seq: int, unit: str, vals: dict) -> M.UnitRow:
-            return M.UnitRow(seq=seq, unit=unit, valid=vals["valid_tickets"].num, completed=vals["completed_tickets"].num,
-                             late=vals["late_completed"].num, on_time_rate=vals["on_time_rate"].rate,
-                             contact_rate=vals["contact_rate"].rate, visits=vals["visits"].num,
-                             satisfied_total=vals["visit_satisfied_total"].num, unrated=vals["visit_unrated"].num,
-                             dissatisfied=vals["visit_dissatisfied"].num, satisfaction_rate=vals["satisfaction_rate"].rate)
-
-        groups, seq = [], 0
-        for code, title in GROUP_TITLES.items():
-            members = sorted([r for r in rows if r["unit_group"] == code],
-                             key=lambda r: (-r["valid_tickets"].num, r["unit_order"]))
-            out = []
-            for r in members:
-                seq += 1
-                out.append(row(seq, r["unit"], r))
-            groups.append(M.UnitGroup(group=code, title=f"{title}（合计 {len(out)} 家）", rows=out))
-        totals = {n: self.engine.value(n, month) for n in names}
-        return M.Annex1(title=f"{Month.parse(month).label}份市本级 12345热线平台工单办理情况统计表", groups=groups,
-                        total=row(0, "总计", totals), notes=ANNEX1_NOTES)
-
     def overdue(self, month: str) -> list[M.OverdueUnit]:
         """图10: units with overdue-unanswered tickets at month end, with their two main subcategories."""
         return [M.OverdueUnit(unit=g.label, count=g.total, topics="、".join(s for s, _ in g.cells[:2]))
@@ -177,13 +152,13 @@ class ReportBuilder:
             visit_rate=e.value("county_visit_rate", month).rate,
             satisfaction_rate=e.value("county_satisfaction_rate", month).rate)
 
-    def handling(self, month: str, annex1: M.Annex1) -> M.Handling:
+    def handling(self, month: str, annex1: M.Annex1, praise: Praise) -> M.Handling:
         e = self.engine
         online_rate = e.value("online_resolution_rate", month)
         dissatisfied = e.value("visit_dissatisfied", month).num
         praised = [r.unit for g in annex1.groups for r in g.rows
-                   if r.valid >= PRAISE_MIN_VOLUME and (r.satisfaction_rate or 0) >= PRAISE_MIN_RATE
-                   and pct(r.satisfied_total - r.unrated, r.visits) >= PRAISE_MIN_RATED]
+                   if r.valid >= praise.min_valid_tickets and (r.satisfaction_rate or 0) >= praise.min_satisfaction_rate
+                   and pct(r.satisfied_total - r.unrated, r.visits) >= praise.min_rated_satisfied_share]
         overdue = self.overdue(month)
         visit_units = sum(1 for g in annex1.groups for r in g.rows if r.visits)
         return M.Handling(
@@ -197,23 +172,10 @@ class ReportBuilder:
             dispatch_hot=self.dispatch_hot(month), visits=e.value("visits", month).num, visit_units=visit_units,
             visit_satisfied=e.value("visit_satisfied", month).num,
             visit_fairly_satisfied=e.value("visit_fairly_satisfied", month).num, visit_dissatisfied=dissatisfied,
-            praised_units=praised,
+            praised_units=praised, praised_short_names=[unit_short_name(u) for u in praised],
             dissatisfied_hot=[M.Share(label=a, count=b, share=c) for a, b, c in
                               e.top("visit_dissatisfied", month, "sub_topic", 5, order="sub_order")],
             overdue_total=sum(o.count for o in overdue), overdue_units=overdue, county=self.county(month))
-
-    def annex3(self, month: str) -> tuple[list[M.SpotCheckRow], str]:
-        """Provincial spot checks from January to the month before (the seed's 1-9月份 for October)."""
-        this = Month.parse(month)
-        prev = this.previous()
-        sc = self.con.table("spot_checks")
-        in_year = (sc.month >= str(this.first_of_year())) & (sc.month <= str(prev))
-        df = sc.filter(in_year).order_by(["month", "id"]).execute()
-        rows = [M.SpotCheckRow(seq=i + 1, month=Month.parse(r.month).label, ticket_no=r.ticket_no, unit=r.unit_name,
-                               content=r.content, feedback=r.feedback, outcome=r.outcome)
-                for i, r in enumerate(df.itertuples())]
-        last = prev.month if prev.year == this.year else 12
-        return rows, f"1-{last}月份"
 
     def check_inputs(self, month: str) -> None:
         """Name the sections whose inputs the store lacks for this month (shown, never silently zero)."""
@@ -237,47 +199,19 @@ class ReportBuilder:
         if e.value("calls", prev).num == 0 and e.value("accepted", prev).num == 0:
             self.missing.append(f"环比：没有上月（{prev}）数据")
 
-    def annex2(self, month: str) -> list[M.CountyScoreRow] | None:
-        """附件2: the county ranking under the built-in county scheme (None when its inputs are missing)."""
-        from hotline.scoring.engine import ScoringError, rank
-        from hotline.scoring.inputs import county_inputs, known_inputs
-        from hotline.scoring.scheme import builtin_scheme
-
-        scheme = builtin_scheme("county_monthly", known_inputs("county"))
-        inputs, shown = county_inputs(self.engine, month)
+    def rankings(self, month: str, words: Wording) -> tuple[M.Annex2Header | None, list[M.CountyScoreRow] | None,
+                                                            M.UnitLists | None]:
+        """附件2 and the 红榜/黑榜; a ranking whose inputs are missing is left out and named in `missing`."""
+        header = rows = lists = None
         try:
-            ranked = rank(scheme, inputs)
+            header, rows = county_ranking(self.engine, month, words.annex2)
         except ScoringError as exc:
             self.missing.append(f"附件2 县级平台综合排名：{exc}")
-            return None
-        rows = []
-        for sc in ranked:
-            parts = {p.key: p.weighted for p in sc.parts}
-            indicators = {f"{p.key}.{i.key}": i.score for p in sc.parts for i in p.indicators}
-            rates = {f"rate.{k}": v for k, v in inputs[sc.subject].items()
-                     if not k.startswith("test_calls.") and not k.endswith("_score")}
-            rates.update({f"dispatch_rate.{k}": v for k, v in shown[sc.subject].items()})
-            rows.append(M.CountyScoreRow(rank=sc.rank, county=sc.subject, total=sc.total, parts=parts,
-                                         indicators={**indicators, **rates}))
-        return rows
-
-    def unit_lists(self, month: str) -> M.UnitLists | None:
-        """红榜/黑榜 under the built-in unit scheme."""
-        from hotline.scoring.engine import ScoringError, rank, red_black
-        from hotline.scoring.inputs import known_inputs, unit_inputs
-        from hotline.scoring.scheme import builtin_scheme
-
-        scheme = builtin_scheme("unit_monthly", known_inputs("unit"))
         try:
-            ranked = rank(scheme, unit_inputs(self.engine, month, int(scheme.ranking.get("min_volume", 0))))
+            lists = unit_lists(self.engine, month)
         except ScoringError as exc:
             self.missing.append(f"承办单位红黑榜：{exc}")
-            return None
-        red, black = red_black(ranked, int(scheme.ranking.get("list_size", 5)))
-        if not red:
-            return None
-        return M.UnitLists(scheme=scheme.name, red=[M.ScoredUnit(unit=s.subject, score=s.total) for s in red],
-                           black=[M.ScoredUnit(unit=s.subject, score=s.total) for s in black])
+        return header, rows, lists
 
     # ---- the whole report -------------------------------------------------------------------------------
     def build(self, month: str, overrides: dict | None = None) -> M.Report:
@@ -293,27 +227,22 @@ class ReportBuilder:
         if self.engine.value("accepted", month).num == 0:
             raise ReportError(f"{month} 没有受理工单 / no tickets accepted in {month}")
         self.check_inputs(month)
-        annex1 = self.annex1(month)
-        handling = self.handling(month, annex1)
-        annex3, period = self.annex3(month)
-        annex2 = self.annex2(month)
-        unit_lists = self.unit_lists(month)
-        seed = load_yaml("seed_records.yaml")
-        report = M.Report(
-            city="湘潭市", month=month,
-            title=f"湘潭市 12345 政务服务便民热线\n{this.long_label}运行情况分析报告",
-            calls=self.calls(month), hotspots=self.hotspots(month), handling=handling,
-            typical_cases=M.Narrative(title="典型案例", paragraphs=[]),
-            difficult_cases=M.Narrative(title="疑难问题", paragraphs=[]),
-            leader_days=M.Narrative(title="领导接听日工作情况", paragraphs=[]),
-            difficulties=M.Narrative(title="存在的困难", paragraphs=[]),
-            requirements=M.Narrative(title="下一步工作要求", paragraphs=[]),
-            annex1=annex1, annex2=annex2, unit_lists=unit_lists, annex3=annex3, annex3_period=period,
-            issuing_office=seed["issuing_office"], issued_on=_issue_date(month), missing=self.missing)
-        draft_narratives(self, report, overrides or {})
-        return report
+        words = wording()
+        annexed = annex1(self.engine, month, words.annex1)
+        hotspots, handling = self.hotspots(month), self.handling(month, annexed, words.praise)
+        spot_checks, period = annex3(self.con, month)
+        annex2_header, annex2, lists = self.rankings(month, words)
+        facts = gather_narrative_input(self.con, self.engine.sources, month, hotspots, handling, spot_checks, period)
+        narratives = apply_overrides(draft_narratives(facts, words.narratives), overrides or {})
+        return M.Report(
+            city=words.city, month=month, title=words.title.format(city=words.city, month=this.long_label),
+            calls=self.calls(month), hotspots=hotspots, handling=handling, **narratives,
+            annex1=annexed, annex2=annex2, annex2_header=annex2_header, unit_lists=lists,
+            annex3=spot_checks, annex3_period=period, annex3_header=words.annex3.columns,
+            issuing_office=load_yaml("seed_records.yaml")["issuing_office"],
+            issued_on=_issue_date(month, words.issued_on_day), missing=self.missing)
 
 
-def _issue_date(month: str) -> str:
+def _issue_date(month: str, day: int) -> str:
     after = Month.parse(month).next()
-    return f"{after.year} 年 {after.month} 月 10 日"
+    return f"{after.year} 年 {after.month} 月 {day} 日"

@@ -1,13 +1,15 @@
 """The monthly analysis report as one typed, JSON-serialisable model.
 
-Renderers (JSON, DOCX, HTML, PDF, API, dashboard) read this and nothing else. Numbers are stored raw
-(counts) and as printed (rates with two decimals); narrative drafts are kept apart from numbers so an
-office can replace the text without touching a figure.
+Renderers (JSON, DOCX, HTML, PDF, API, dashboard) read this and nothing else, so it carries every word a
+table prints that is not the renderer's own layout: the annexes' headers and notes (from data/report.yaml),
+the scheme 附件2 was scored with, the short names the text uses. Numbers are stored raw (counts) and as
+printed (rates with two decimals); narrative drafts are kept apart from numbers so an office can replace the
+text without touching a figure.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Share(BaseModel):
@@ -94,6 +96,7 @@ class UnitRow(BaseModel):
 class UnitGroup(BaseModel):
     group: str
     title: str
+    header: list[str] = Field(description="表头：序号、名称列、各数字列")
     rows: list[UnitRow]
 
 
@@ -141,6 +144,7 @@ class Handling(BaseModel):
     visit_fairly_satisfied: int
     visit_dissatisfied: int
     praised_units: list[str]
+    praised_short_names: list[str] = Field(description="同 praised_units，按正文写法（岳塘区人民政府 → 岳塘区）")
     dissatisfied_hot: list[Share]
     overdue_total: int
     overdue_units: list[OverdueUnit]
@@ -166,12 +170,60 @@ class SpotCheckRow(BaseModel):
     outcome: str
 
 
+class IndicatorColumn(BaseModel):
+    """One scored indicator of 附件2: 按时办结率（30分）."""
+
+    key: str
+    label: str
+    points: float
+    shows_rate: bool = Field(description="该列在得分之上印出县（市）的比率")
+
+
+class PartColumns(BaseModel):
+    """One part of the scheme: 交办工单办理评分（10%）, its indicators, then its 折合得分."""
+
+    key: str
+    label: str
+    weight: float
+    indicators: list[IndicatorColumn]
+
+
+class ColumnGroup(BaseModel):
+    """The header row above the parts: 市本级工单办理情况 / 县级热线平台办理情况."""
+
+    label: str
+    parts: list[PartColumns]
+
+
+class Annex2Header(BaseModel):
+    """附件2's header and notes: the columns of the scheme the counties were ranked with, grouped as printed."""
+
+    scheme: str
+    rank_column: str
+    county_column: str
+    part_score_column: str
+    total_column: str
+    full_score: float = Field(description="满分：方案各部分权重之和")
+    groups: list[ColumnGroup]
+    notes: list[str]
+
+    @property
+    def parts(self) -> list[PartColumns]:
+        return [p for g in self.groups for p in g.parts]
+
+
+class IndicatorCell(BaseModel):
+    key: str
+    score: float
+    rate: float | None = Field(None, description="得分之上印出的比率（该列 shows_rate 时）")
+
+
 class CountyScoreRow(BaseModel):
     rank: int
     county: str
     total: float
-    parts: dict[str, float]
-    indicators: dict[str, float | None]
+    parts: dict[str, float] = Field(description="各部分折合得分，按部分 key")
+    indicators: dict[str, list[IndicatorCell]] = Field(description="各部分的指标得分，按部分 key，次序同表头")
 
 
 class ScoredUnit(BaseModel):
@@ -201,9 +253,17 @@ class Report(BaseModel):
     requirements: Narrative
     annex1: Annex1
     annex2: list[CountyScoreRow] | None = None
+    annex2_header: Annex2Header | None = Field(None, description="附件2 的表头与注释（有 annex2 时）")
     unit_lists: UnitLists | None = None
     annex3: list[SpotCheckRow]
     annex3_period: str
+    annex3_header: list[str]
     issuing_office: str
     issued_on: str
     missing: list[str] = Field(default_factory=list, description="输入数据缺失的部分")
+
+    @model_validator(mode="after")
+    def annex2_has_its_header(self):
+        if self.annex2 is not None and self.annex2_header is None:
+            raise ValueError("附件2 缺少表头 / annex2 rows need annex2_header")
+        return self

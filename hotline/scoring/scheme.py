@@ -2,7 +2,8 @@
 
 A scheme has parts with weights (percent of the total), each part indicators with points and a scoring
 rule. A half-valid scheme is never used: `load_scheme` raises `SchemeError` naming the file, the key
-(e.g. `parts[1].indicators[0].rule.target`) and what to fix. The rule kinds are in `rules.py`.
+(e.g. `parts[1].indicators[0].rule.target`) and what to fix. The rule kinds are in `rules.py`, the input
+names a subject's indicators may read in `names.py`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from pathlib import Path
 import yaml
 
 from hotline.scoring import rules as R
-
-SUBJECTS = ("county", "unit")
+from hotline.scoring.names import SUBJECTS, known_inputs, renamed
 
 
 class SchemeError(ValueError):
@@ -61,8 +61,19 @@ def _need(d: dict, key: str, where: str, src: str, kind=None):
     return v
 
 
-def parse_scheme(doc: dict, src: str, known_inputs: set[str] | None = None) -> Scheme:
-    """Validate a scheme document; `known_inputs` (when given) are the only input names allowed."""
+def _check_input(name: str, subject: str, where: str, src: str) -> None:
+    new = renamed(subject, name)
+    if new is not None:
+        raise SchemeError(f"{src}: {where}.input = {name!r} 已更名为 {new!r}，请改用新名称 / "
+                          f"renamed to {new!r} (docs/scoring.md, Inputs)")
+    known = known_inputs(subject)
+    if name not in known:
+        raise SchemeError(f"{src}: {where}.input = {name!r} 不是已知指标 / unknown indicator; "
+                          f"known: {', '.join(sorted(known))}")
+
+
+def parse_scheme(doc: dict, src: str) -> Scheme:
+    """Validate a scheme document: its structure, its rules, and its input names for its subject."""
     if not isinstance(doc, dict):
         raise SchemeError(f"{src}: 方案应为键值结构 / a scheme must be a mapping")
     extra = set(doc) - {"name", "subject", "parts", "ranking"}
@@ -85,9 +96,7 @@ def parse_scheme(doc: dict, src: str, known_inputs: set[str] | None = None) -> S
             w = f"{where}.indicators[{j}]"
             points = _need(ind, "points", w, src, (int, float))
             inp = _need(ind, "input", w, src, str)
-            if known_inputs is not None and inp not in known_inputs:
-                raise SchemeError(f"{src}: {w}.input = {inp!r} 不是已知指标 / unknown indicator; "
-                                  f"known: {', '.join(sorted(known_inputs))}")
+            _check_input(inp, subject, w, src)
             rule = _need(ind, "rule", w, src, dict)
             try:
                 R.validate(rule, points)
@@ -103,7 +112,7 @@ def parse_scheme(doc: dict, src: str, known_inputs: set[str] | None = None) -> S
     return Scheme(name, subject, tuple(parts), src, doc.get("ranking", {}))
 
 
-def load_scheme(path: str | Path, known_inputs: set[str] | None = None) -> Scheme:
+def load_scheme(path: str | Path) -> Scheme:
     """Load a user's scheme file (.yaml/.yml/.toml)."""
     path = Path(path)
     if not path.exists():
@@ -113,9 +122,9 @@ def load_scheme(path: str | Path, known_inputs: set[str] | None = None) -> Schem
         doc = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         raise SchemeError(f"{path}: 无法解析 / cannot parse: {exc}") from None
-    return parse_scheme(doc, str(path), known_inputs)
+    return parse_scheme(doc, str(path))
 
 
-def builtin_scheme(name: str, known_inputs: set[str] | None = None) -> Scheme:
+def builtin_scheme(name: str) -> Scheme:
     text = resources.files("hotline.data").joinpath("schemes", f"{name}.yaml").read_text(encoding="utf-8")
-    return parse_scheme(yaml.safe_load(text), f"builtin:{name}", known_inputs)
+    return parse_scheme(yaml.safe_load(text), f"builtin:{name}")

@@ -9,7 +9,8 @@ import yaml
 
 from hotline.metrics.engine import MetricEngine
 from hotline.scoring.engine import rank, red_black
-from hotline.scoring.inputs import county_inputs, known_inputs, unit_inputs
+from hotline.scoring.inputs import county_inputs, unit_inputs
+from hotline.scoring.names import known_inputs
 from hotline.scoring.scheme import SchemeError, builtin_scheme, load_scheme, parse_scheme
 
 DOCS = Path(__file__).parents[2] / "docs" / "scoring.md"
@@ -20,8 +21,9 @@ def base_doc():
 
 
 def test_builtin_schemes_load():
-    assert builtin_scheme("county_monthly", known_inputs("county")).subject == "county"
-    assert builtin_scheme("unit_monthly", known_inputs("unit")).subject == "unit"
+    for name, subject in (("county_monthly", "county"), ("unit_monthly", "unit")):
+        scheme = builtin_scheme(name)
+        assert scheme.subject == subject and scheme.inputs() <= known_inputs(subject)
 
 
 @pytest.mark.parametrize("mutate,msg", [
@@ -31,6 +33,8 @@ def test_builtin_schemes_load():
     (lambda d: d["parts"][1]["indicators"][0].update(points=25), "合计 105"),
     (lambda d: d["parts"][1]["indicators"][0]["rule"].pop("target"), "target"),
     (lambda d: d.update(subject="street"), "scheme.subject"),
+    # a county's inputs are not a unit's: the first unknown one is named
+    (lambda d: d.update(subject="unit"), "parts[0].indicators[0].input = 'entered.dispatch_on_time' 不是已知指标"),
 ])
 def test_bad_scheme_named_precisely(tmp_path, mutate, msg):
     doc = base_doc()
@@ -38,13 +42,13 @@ def test_bad_scheme_named_precisely(tmp_path, mutate, msg):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SchemeError) as exc:
-        load_scheme(path, known_inputs("county"))
+        load_scheme(path)
     assert str(path) in str(exc.value) and msg in str(exc.value)
 
 
 def test_scheme_written_from_the_docs_works(seed_store):
     block = re.search(r"## Example: a scheme written from this page\n\n```yaml\n(.*?)```", DOCS.read_text("utf-8"), re.S)
-    scheme = parse_scheme(yaml.safe_load(block.group(1)), "docs example", known_inputs("unit"))
+    scheme = parse_scheme(yaml.safe_load(block.group(1)), "docs example")
     engine = MetricEngine(ibis.sqlite.connect(str(seed_store)))
     inputs = unit_inputs(engine, "2022-10", scheme.ranking["min_volume"])
     ranked = rank(scheme, inputs)
@@ -64,8 +68,8 @@ def test_scheme_written_from_the_docs_works(seed_store):
 
 def test_annex2_reproduced_exactly(seed_store):
     engine = MetricEngine(ibis.sqlite.connect(str(seed_store)))
-    scheme = builtin_scheme("county_monthly", known_inputs("county"))
-    inputs, shown = county_inputs(engine, "2022-10")
+    scheme = builtin_scheme("county_monthly")
+    inputs = county_inputs(engine, "2022-10")
     ranked = rank(scheme, inputs)
     # 附件2, typed from the seed: rank, county, 总分, 交办 折合, 五率一度 折合, 拨测 折合, and every item score
     assert [(s.rank, s.subject, s.total) for s in ranked] == [(1, "韶山市", 92.58), (2, "湘乡市", 90.71), (3, "湘潭县", 85.62)]
@@ -76,11 +80,9 @@ def test_annex2_reproduced_exactly(seed_store):
         [30.00, 30.00, 36.13, 18.24, 10.00, 9.95, 9.65, 14.20, 30, 10.00, 10.00, 35.00, 21.25, 10.00],
         [30.00, 30.00, 40.00, 17.51, 10.00, 9.99, 9.87, 16.42, 30, 10.00, 10.00, 23.25, 11.25, 10.00],
     ]
-    assert [[inputs[s.subject][k] for k in ("answer_rate", "online_resolution_rate", "on_time_rate", "visit_rate",
-                                              "satisfaction_rate")] for s in ranked] == [
+    assert [[inputs[s.subject][f"province.{k}"] for k in ("answer_rate", "online_resolution_rate", "on_time_rate",
+                                                          "visit_rate", "satisfaction_rate")] for s in ranked] == [
         [94.61, 94.92, 100.00, 100.00, 86.60], [86.20, 77.47, 99.52, 98.23, 85.51], [82.55, 83.75, 99.93, 99.34, 91.05]]
-    assert [tuple(shown[s.subject].values()) for s in ranked] == [(97.78, 100.00, 88.89), (100.00, 100.00, 81.13),
-                                                                    (100.00, 100.00, 88.58)]
 
 
 def test_county_without_test_calls_is_named(seed_store, tmp_path):
@@ -94,6 +96,31 @@ def test_county_without_test_calls_is_named(seed_store, tmp_path):
     with sqlite3.connect(copy) as c:
         c.execute("DELETE FROM test_calls WHERE platform = 'shaoshan'")
     engine = MetricEngine(ibis.sqlite.connect(str(copy)))
-    inputs, _ = county_inputs(engine, "2022-10")
+    inputs = county_inputs(engine, "2022-10")
     with pytest.raises(ScoringError, match="韶山市.*拨测"):
-        rank(builtin_scheme("county_monthly", known_inputs("county")), inputs)
+        rank(builtin_scheme("county_monthly"), inputs)
+
+
+@pytest.mark.parametrize("subject,old,new", [
+    ("county", "on_time_rate", "province.on_time_rate"), ("county", "answer_rate", "province.answer_rate"),
+    ("county", "data_accuracy_score", "entered.data_accuracy"),
+    ("county", "dispatch_satisfaction_score", "entered.dispatch_satisfaction"),
+    ("unit", "data_quality_score", "entered.data_quality"),
+])
+def test_an_old_input_name_fails_naming_the_new_one(tmp_path, subject, old, new):
+    doc = {"name": "旧方案", "subject": subject, "parts": [{"key": "p", "label": "部分", "weight": 100, "indicators": [
+        {"key": "i", "label": "指标", "points": 100, "input": old, "rule": {"kind": "entered", "default": 0}}]}]}
+    path = tmp_path / "old.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SchemeError) as exc:
+        load_scheme(path)
+    message = str(exc.value)
+    assert f"{path}: parts[0].indicators[0].input = '{old}' 已更名为 '{new}'" in message
+    assert message.index("已更名") < message.index(" / ")  # Chinese first
+
+
+def test_on_time_rate_is_still_our_metric_for_units():
+    # bare names are metrics of metrics.yaml: a unit scheme keeps reading on_time_rate
+    doc = {"name": "单位", "subject": "unit", "parts": [{"key": "p", "label": "部分", "weight": 100, "indicators": [
+        {"key": "i", "label": "按时办结率", "points": 100, "input": "on_time_rate", "rule": {"kind": "proportional"}}]}]}
+    assert parse_scheme(doc, "unit.yaml").inputs() == {"on_time_rate"}
