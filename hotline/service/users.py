@@ -67,5 +67,10 @@ def get_user(conn: Connection, user_id: int) -> dict[str, Any]:
     return dict(conn.execute(select(users).where(users.c.id == user_id)).mappings().one())
 
 
-def list_users(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(select(users).order_by(users.c.id)).mappings()]
+def list_users(conn: Connection, *, unit_names: bool = False) -> list[dict[str, Any]]:
+    """Every user in id order; with `unit_names`, each also with its unit's name (`unit`, None for none)."""
+    if not unit_names:
+        return [dict(r) for r in conn.execute(select(users).order_by(users.c.id)).mappings()]
+    query = (select(users, units.c.name.label("unit")).outerjoin(units, units.c.id == users.c.unit_id)
+             .order_by(users.c.id))
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -8,11 +8,14 @@ stops the whole write with a message naming it (`KeptRowsOrphaned`); nothing is 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, delete, inspect, select, update
+from sqlalchemy.exc import DatabaseError
 
-from hotline.store.db import StoreError
+from hotline.store.db import StoreError, migrate, open_engine, sqlite_path
 from hotline.store.schema import metadata
 
 CHUNK = 20_000
@@ -115,3 +118,46 @@ def _pinned_keys(conn: Connection, kept: list[Table]) -> dict[Table, tuple]:
                 raise StoreError(f"unsupported: kept rows refer to {parent.name} through two columns")
             keys.update(conn.execute(select(fk.parent).where(fk.parent.is_not(None)).distinct()).scalars())
     return pinned
+
+
+def replace_dataset(url: str, tables: Mapping[str, list[dict]], *, keep: Collection[str] = KEPT_ON_REGENERATE,
+                    progress: Callable[[str, int], None] | None = None,
+                    warn: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Replace the store at `url` by `tables`, keeping the `keep` tables' rows; returns how many rows were kept.
+
+    SQLite: the new store is built in a file beside the old one and swapped in at the end, so a failure (or
+    `KeptRowsOrphaned`) leaves the old store as it was. PostgreSQL: replaced in place, in one transaction."""
+    path = sqlite_path(url)
+    target, building = url, None
+    if path is not None:
+        building = path.with_name(f".{path.name}.building")
+        building.unlink(missing_ok=True)
+        target = f"sqlite:///{building}"
+    kept: dict[str, int] = {}
+    try:
+        engine = open_engine(target, create=True)
+        migrate(engine)
+        if path is None and keep:
+            with engine.connect() as conn:
+                present = set(inspect(conn).get_table_names())
+                kept = {t: conn.exec_driver_sql(f'SELECT COUNT(*) FROM "{t}"').scalar() for t in keep if t in present}
+        write_dataset(engine, tables, progress=progress, keep=keep)
+        if building is not None and keep and path.exists():  # carry the people over into the new file
+            old = open_engine(url)
+            try:
+                kept = copy_kept(old, engine, tables, keep)
+            except DatabaseError as exc:
+                if warn:
+                    warn(f"旧数据库无法读取，未保留用户 / old database unreadable, users not kept: {exc}")
+            finally:
+                old.dispose()
+        engine.dispose()
+        if building is not None:
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            os.replace(building, path)
+    except BaseException:
+        if building is not None:
+            building.unlink(missing_ok=True)
+        raise
+    return kept
