@@ -52,7 +52,7 @@ def worker(path: str, mapping: str, reimport: bool) -> None:
             assert s.status == "loaded", s.error
             rows = sum(sh.rows for sh in s.sheets)
             runs.append({"rows": rows, "seconds": round(t1 - t0, 2), "rows_per_s": round(rows / (t1 - t0)),
-                         # CPU of the import and of the process it forks to convert a big CSV (hotline.ingest.parallel)
+                         # CPU of the import and of the process it forks to convert a big CSV (hotline.ingest.fast.parallel)
                          "cpu_s": round(c1.user - c0.user + c1.system - c0.system + c1.children_user - c0.children_user
                                         + c1.children_system - c0.children_system, 2), "counts": s.counts,
                          "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2)})

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from hotline.ingest.laidout import select_in
+from hotline.ingest.write import select_in
 
 _CHECK_IN = re.compile(r"(\w+) IN \(((?:'(?:[^']|'')*'(?:, )?)+)\)")
 _CHECK_LENGTH = re.compile(r"length\((\w+)\) = (\d+)")

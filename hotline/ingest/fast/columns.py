@@ -31,8 +31,8 @@ from typing import Any
 
 from hotline.domain.history import implied_events
 from hotline.ingest.convert import CACHE_LIMIT, Converter, Row
-from hotline.ingest.records import NO_CONTENT, VISIT_TIME_NOTE, TicketFinisher, TicketItem, row_events
-from hotline.ingest.refs import unit_spelling
+from hotline.ingest.derive import NO_CONTENT, VISIT_TIME_NOTE, TicketFinisher, TicketItem, row_events
+from hotline.ingest.resolve import unit_spelling
 from hotline.ingest.values import Bad, _date_part, _time_part, clean_text
 
 SLOW = object()  # this cell sends its row down the row-by-row path
@@ -85,7 +85,7 @@ class FastTickets:
         self._liaison: dict = {}
         self._region: dict = {}
         # what the empty columns of derived events hold: None, or the writer's stand-in for NULL when the events
-        # are laid out for it in another process (hotline.ingest.laidout; the writer reads both as NULL)
+        # are laid out for it in another process (hotline.ingest.fast.laidout; the writer reads both as NULL)
         self.null = None
 
     @classmethod

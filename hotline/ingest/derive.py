@@ -29,7 +29,7 @@ from hotline.ingest.convert import Row
 from hotline.ingest.fields import REQUIRED, TABLES
 from hotline.ingest.header import Layout
 from hotline.ingest.mapping import Mapping, Rules
-from hotline.ingest.refs import OTHER_SUBCATEGORY, Refs
+from hotline.ingest.resolve import OTHER_SUBCATEGORY, Refs
 from hotline.ingest.values import key
 
 TICKET_COLUMNS = ("ticket_no", "platform", "accepted_at", "channel", "appeal_type", "subcategory_id", "region",
