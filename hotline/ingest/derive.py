@@ -3,12 +3,13 @@
 Why: an export row is a *summary* of a ticket's life (受理时间, 承办单位, 办结时间, 回访结果 in one line), while
 the store keeps the life itself as `ticket_events`, from which every duration and on-time figure is derived.
 So a flat row is expanded into the events it implies — accept, dispatch (with the deadline), sign, contact,
-feedback, complete, visit — exactly as the demo generator and the work-order service record them, and the
-return visit into `return_visits`. Only the milestones the file actually carries are derived; the kinds it
+feedback, complete, visit — by the one expansion the demo generator uses too
+(`hotline.domain.history.implied_events`, here through `row_events`), and the return visit into
+`return_visits`. Only the milestones the file actually carries are derived; the kinds it
 does not carry are left alone in the store (see `TicketShape.scope`).
 
 Rules decided here (documented in docs/import.md):
-- 派发时间 defaults to 受理时间; 反馈时间 to 办结时间; 联系时间 to 反馈/办结时间.
+- 派发时间 defaults to 受理时间; 反馈时间 to 办结时间; 联系时间 to 反馈/办结/派发时间 (`row_events`).
 - The deadline (办理时限) is taken from the file, computed on the working-day calendar from the dispatch
   (`deadline: computed`, 咨询/求助 3 and 投诉/建议 5 working days unless the mapping says otherwise), or left
   empty (`deadline: none`).

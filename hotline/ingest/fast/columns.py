@@ -137,7 +137,7 @@ class FastTickets:
 
     @staticmethod
     def _ticket_nos(values: list, parse: Callable) -> list:
-        """14 ASCII digits pass as they are (so parse_ticket_no and records.ticket_number would take them);
+        """14 ASCII digits pass as they are (so parse_ticket_no and derive.ticket_number would take them);
         anything else goes through both, and is kept only if they would accept it without a note."""
         try:
             if _TICKET_NOS.fullmatch("\n".join(values)):
@@ -343,7 +343,7 @@ class FastTickets:
                     region = regions.get(unit_id)
                     if region is None:
                         region = regions[unit_id] = fin._region({}, unit_id)
-            # ---- TicketFinisher._derive, on timestamps already in their stored form
+            # ---- TicketFinisher._derive (its visit, then derive.row_events), on timestamps already in their stored form
             completed = COMP[i]
             visits = []
             if visits_on and (result or visited_at):

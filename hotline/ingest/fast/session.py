@@ -66,7 +66,7 @@ def rollback_journal(conn: Connection):
 @contextmanager
 def foreign_keys_checked_by_writer(conn: Connection):
     """SQLite: foreign keys off for the file's transaction, checked by the writer instead (fast.constraints);
-    after it, foreign keys on and CHECK constraints applied again (`Writer.ignore_checks`), or the connection
+    after it, foreign keys on and CHECK constraints applied again (`BulkInserts.ignore_checks`), or the connection
     is discarded.
 
     Why: SQLite looks every foreign key of every inserted row up in its parent table (a third of the cost of
