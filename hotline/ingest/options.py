@@ -35,10 +35,6 @@ class Speed:
     second_process: bool = True
     bulk_writes: bool = True
 
-    @property
-    def any(self) -> bool:
-        return self.columns or self.bulk_writes
-
 
 REFERENCE = Speed(columns=False, second_process=False, bulk_writes=False)  # the reference path alone
 

@@ -190,12 +190,15 @@ def _load_sheet(src, name: str, options: ImportOptions, refs: Refs, writer: Writ
     # a row is blank when every column the mapping reads is empty (templates often number empty rows)
     used = sorted(set(layout.columns.values()) | {c for _, c in conv.compose_columns()})
     blank = blank_test(used)
-    def step(rows: list[Row], written: bool) -> None:
+
+    def step(rows: list[Row], written: bool) -> None:  # a chunk from the fast wing, written already or not
         chunk.extend(rows)
         flush(write=not written)
 
-    if not (options.speed.columns and fast.load_tickets(sheet, all_rows(), conv, finisher, writer, options.speed,
-                                                        src.kind, options.chunk, used, blank, step)):
+    # the seam's last part: a tickets sheet a chunk at a time, column by column (fast.sheet), where it can be
+    taken = options.speed.columns and fast.load_tickets(sheet, all_rows(), conv, finisher, writer, options.speed,
+                                                         src.kind, options.chunk, used, blank, step)
+    if not taken:  # the reference path: one row at a time
         for row_no, cells in all_rows():
             if blank(cells):
                 sheet.blank_rows += 1
