@@ -48,3 +48,17 @@ def test_reference_path_gives_the_same_store(tmp_path, monkeypatch, seed):
     first, again = reference[0][0], reference[1][0]
     assert first["counts"]["tickets"]["inserted"] > 200 and first["rejected"] > 20  # the damage did its job
     assert again["counts"]["tickets"]["unchanged"] > 200
+
+
+def test_only_the_pipeline_reaches_into_the_fast_wing():
+    """The reference modules stand alone: one import of hotline.ingest.fast, in the pipeline (its seam), and none
+    of the wing's modules by name; the wing may use the reference modules, never the pipeline."""
+    from tests.test_layering import graph
+
+    edges = graph()
+    wing = {m for m in edges if m == "hotline.ingest.fast" or m.startswith("hotline.ingest.fast.")}
+    reference = {m for m in edges if m.startswith("hotline.ingest.") and m not in wing}
+    assert {"hotline.ingest.fast.columns", "hotline.ingest.fast.bulk", "hotline.ingest.pipeline"} <= wing | reference
+    reaching = {m: sorted(edges[m] & wing) for m in reference if edges[m] & wing}
+    assert reaching == {"hotline.ingest.pipeline": ["hotline.ingest.fast"]}
+    assert not any("hotline.ingest.pipeline" in edges[m] for m in wing)
