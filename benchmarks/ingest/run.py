@@ -122,15 +122,17 @@ def against(other: Path, runs: int) -> None:
                 r = measure(path, tree=tree)
                 seen.setdefault((path.name, name), []).append(r)
                 print(f"  {path.name} {name}: {r['seconds']} s, {r['cpu_s']} CPU s, load {r['load_before']}", flush=True)
-    print(f"\n{runs} runs each, alternating; medians (all runs)\n")
-    print("| file | before s (runs) | after s (runs) | change | before CPU s | after CPU s | change |")
+    # each alternation is a pair run back to back: the median of the pairs' ratios cancels most of the host's drift
+    print(f"\n{runs} runs each, alternating; medians of all runs, and of each pair's after/before\n")
+    print("| file | before s (runs) | after s (runs) | before CPU s | after CPU s | after/before: s | CPU s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for path in files:
         b, a = seen[(path.name, "before")], seen[(path.name, "after")]
-        bs, as_ = median(r["seconds"] for r in b), median(r["seconds"] for r in a)
-        bc, ac = median(r["cpu_s"] for r in b), median(r["cpu_s"] for r in a)
-        print(f"| {path.name} | {bs:.1f} ({', '.join(str(r['seconds']) for r in b)}) | {as_:.1f} "
-              f"({', '.join(str(r['seconds']) for r in a)}) | {as_ / bs - 1:+.1%} | {bc:.1f} | {ac:.1f} | {ac / bc - 1:+.1%} |")
+        ratio = {k: median(y[k] / x[k] for x, y in zip(b, a)) - 1 for k in ("seconds", "cpu_s")}
+        print(f"| {path.name} | {median(r['seconds'] for r in b):.1f} ({', '.join(str(r['seconds']) for r in b)}) | "
+              f"{median(r['seconds'] for r in a):.1f} ({', '.join(str(r['seconds']) for r in a)}) | "
+              f"{median(r['cpu_s'] for r in b):.1f} | {median(r['cpu_s'] for r in a):.1f} | "
+              f"{ratio['seconds']:+.1%} | {ratio['cpu_s']:+.1%} |")
 
 
 def main() -> None:
