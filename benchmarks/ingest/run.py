@@ -4,6 +4,8 @@ exporters write them and with the shared-string table Excel and WPS write), and 
 
     .venv/bin/python benchmarks/ingest/run.py                 # the full set (about 10 minutes on two busy cores)
     .venv/bin/python benchmarks/ingest/run.py --quick         # 100k CSV + 25k XLSX, leaves README.md alone
+    .venv/bin/python benchmarks/ingest/run.py --against TREE --runs 3   # this code and another checkout's,
+                                                              # alternating on the same files (1M CSV, 100k XLSX)
 
 Each import runs in a fresh process into a new SQLite store (`hotline import` as a user runs it, minus the
 terminal); the parent reads that child's own peak RSS from the kernel (os.wait4). The data is synthetic
@@ -52,16 +54,19 @@ def worker(path: str, mapping: str, reimport: bool) -> None:
             assert s.status == "loaded", s.error
             rows = sum(sh.rows for sh in s.sheets)
             runs.append({"rows": rows, "seconds": round(t1 - t0, 2), "rows_per_s": round(rows / (t1 - t0)),
-                         # CPU of the import and of the process it forks to convert a big CSV (hotline.ingest.parallel)
+                         # CPU of the import and of the process it forks to convert a big CSV (hotline.ingest.fast.parallel)
                          "cpu_s": round(c1.user - c0.user + c1.system - c0.system + c1.children_user - c0.children_user
                                         + c1.children_system - c0.children_system, 2), "counts": s.counts,
                          "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2)})
         print(json.dumps(runs[-1] if not reimport else {**runs[-1], "first": runs[0]}))
 
 
-def measure(path: Path, mapping: str = "platform_12345", reimport: bool = False) -> dict:
-    proc = subprocess.Popen([sys.executable, __file__, "--worker", str(path), mapping] + (["--reimport"] if reimport else []),
-                            stdout=subprocess.PIPE, cwd=ROOT)
+def measure(path: Path, mapping: str = "platform_12345", reimport: bool = False, tree: Path = ROOT) -> dict:
+    """Import `path` in a fresh process running the code of `tree` (this checkout, or another one: its own
+    run.py's worker, with the tree first on the path)."""
+    script = tree / "benchmarks" / "ingest" / "run.py"
+    proc = subprocess.Popen([sys.executable, str(script), "--worker", str(path), mapping] + (["--reimport"] if reimport else []),
+                            stdout=subprocess.PIPE, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
@@ -105,16 +110,45 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def against(other: Path, runs: int) -> None:
+    """Alternate imports by this code and `other`'s on the same files, `runs` each; print the medians."""
+    from statistics import median
+
+    files = [data_file("csv", 1_000_000), data_file("xlsx", 100_000)]
+    seen: dict = {}
+    for i in range(runs):
+        for path in files:
+            for name, tree in (("before", other), ("after", ROOT)) if i % 2 == 0 else (("after", ROOT), ("before", other)):
+                r = measure(path, tree=tree)
+                seen.setdefault((path.name, name), []).append(r)
+                print(f"  {path.name} {name}: {r['seconds']} s, {r['cpu_s']} CPU s, load {r['load_before']}", flush=True)
+    # each alternation is a pair run back to back: the median of the pairs' ratios cancels most of the host's drift
+    print(f"\n{runs} runs each, alternating; medians of all runs, and of each pair's after/before\n")
+    print("| file | before s (runs) | after s (runs) | before CPU s | after CPU s | after/before: s | CPU s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for path in files:
+        b, a = seen[(path.name, "before")], seen[(path.name, "after")]
+        ratio = {k: median(y[k] / x[k] for x, y in zip(b, a)) - 1 for k in ("seconds", "cpu_s")}
+        print(f"| {path.name} | {median(r['seconds'] for r in b):.1f} ({', '.join(str(r['seconds']) for r in b)}) | "
+              f"{median(r['seconds'] for r in a):.1f} ({', '.join(str(r['seconds']) for r in a)}) | "
+              f"{median(r['cpu_s'] for r in b):.1f} | {median(r['cpu_s'] for r in a):.1f} | "
+              f"{ratio['seconds']:+.1%} | {ratio['cpu_s']:+.1%} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--worker", nargs=2)
     ap.add_argument("--reimport", action="store_true")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-readme", action="store_true")
+    ap.add_argument("--against", type=Path, help="another checkout of the project to compare with")
+    ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     if a.worker:
         return worker(a.worker[0], a.worker[1], a.reimport)
     sys.path.insert(0, str(ROOT))
+    if a.against:
+        return against(a.against.resolve(), a.runs)
     cases = ([("csv", 100_000), ("xlsx", 25_000)] if a.quick else
              [("csv", 100_000), ("csv", 300_000), ("csv", 1_000_000), ("xlsx", 25_000), ("xlsx", 100_000),
               ("xlsx", 300_000), ("xlsx", 600_000), ("sst.xlsx", 25_000), ("sst.xlsx", 100_000),

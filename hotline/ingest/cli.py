@@ -13,9 +13,9 @@ from pathlib import Path
 
 from hotline.ingest.fields import TABLE_LABELS
 from hotline.ingest.mapping import load_mapping
-from hotline.ingest.outcome import FileSummary
 from hotline.ingest.pipeline import ImportOptions, import_files
 from hotline.ingest.progress import Progress, Silent
+from hotline.ingest.summary import FileSummary
 
 COUNT_WORDS = (("inserted", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("skipped", "重复跳过"),
                ("rejected", "拒绝"), ("removed", "删除"))
@@ -24,7 +24,7 @@ TABLE_WORDS = {"tickets": "工单", "ticket_events": "流转记录", "return_vis
 
 def read_aliases(path: Path) -> dict[str, str]:
     """A unit alias table (原始写法/别名 → 对应单位/规范单位) from CSV or Excel, e.g. an edited 单位对照 sheet."""
-    from hotline.ingest.sources import open_source
+    from hotline.ingest.read import open_source
     from hotline.ingest.values import cell_text, key
 
     src = open_source(path)

@@ -18,7 +18,7 @@ from typing import Any
 from hotline.ingest.fields import LABELS, OPEN_CODES, TABLES, Field
 from hotline.ingest.header import Layout, template_headers
 from hotline.ingest.mapping import Mapping
-from hotline.ingest.refs import Refs, unit_spelling
+from hotline.ingest.resolve import Refs, unit_spelling
 from hotline.ingest.values import (
     Bad,
     cell_text,
@@ -77,7 +77,7 @@ def _cached(fn: Callable, cache: dict) -> Callable:
         if hit[1] is not None:
             raise hit[1]
         return hit[0]
-    parse.cache = cache  # raw → (result, exception): read by the column-at-a-time path (hotline.ingest.fast)
+    parse.cache = cache  # raw → (result, exception): read by the column-at-a-time path (hotline.ingest.fast.columns)
     return parse
 
 
@@ -132,7 +132,7 @@ def parser_for(f: Field, mapping: Mapping, refs: Refs, counts: dict) -> Callable
             spelling = unit_spelling(raw)
             uses[spelling] = uses.get(spelling, 0) + 1
             return value
-        unit.resolve, unit.uses = cached, uses  # resolving without counting, and the counts (hotline.ingest.fast)
+        unit.resolve, unit.uses = cached, uses  # resolving without counting, and the counts (hotline.ingest.fast.columns)
         return unit
     if t == "subcategory":
         return _cached(refs.subcategory, {})

@@ -1,4 +1,10 @@
-"""One file, one transaction: read sheet by sheet, convert in chunks, load, report.
+"""One file, one transaction: read sheet by sheet, convert in chunks, load, report — the reference path.
+
+Each row takes the stages in order: read.py opens the file, header.py finds the header and the table, convert.py
+parses the cells with the mapping, derive.py finishes the row (defaults, checks, the events it implies) and
+write.py loads it. The optional fast wing (hotline.ingest.fast) is chosen in one place only, the seam below
+(`_session`, `_inserts`, and `fast.load_tickets` in `_load_sheet`), as `ImportOptions.speed` says; with
+`options.REFERENCE` nothing of it runs, and the store is the same (tests/ingest/test_reference_path.py).
 
 Why one transaction per file: an import interrupted half-way (Ctrl-C, a crash, a full disk) must leave the
 store exactly as it was before that file — never with half a month loaded, which would make every figure
@@ -11,29 +17,26 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import nullcontext
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from hotline.ingest import parallel
+from hotline.ingest import fast  # the optional fast wing: used only by `_session`, `_inserts` and `_load_sheet`
 from hotline.ingest.convert import Converter, Row, blank_test
-from hotline.ingest.fast import FastTickets
+from hotline.ingest.derive import TicketFinisher, finish_child
 from hotline.ingest.fields import LOAD_ORDER, TABLE_LABELS, TABLES
 from hotline.ingest.header import SCAN_ROWS, detect
 from hotline.ingest.mapping import Mapping
-from hotline.ingest.outcome import FileSummary, RejectsWriter, SheetSummary
-from hotline.ingest.progress import Progress, Silent
-from hotline.ingest.records import TicketFinisher, finish_child
-from hotline.ingest.refs import Refs
-from hotline.ingest.sources import SourceError, open_source
-from hotline.ingest.writer import Writer
+from hotline.ingest.options import ImportOptions, Speed
+from hotline.ingest.read import SourceError, open_source
+from hotline.ingest.rejects import RejectsWriter
+from hotline.ingest.resolve import Refs
+from hotline.ingest.summary import FileSummary, SheetSummary
+from hotline.ingest.write import Inserts, PlainInserts, Writer
 from hotline.store.reference import ensure_reference
 
-CHUNK = 20_000
-FAST = True  # ticket sheets column by column where possible (tests switch it off to compare the two paths)
 _TABLE_OF = {"events": "ticket_events", "visits": "return_visits", "calls": "calls", "units": "units",
              "tickets": "tickets"}
 
@@ -42,16 +45,16 @@ class ImportFailed(ValueError):
     """The file as a whole could not be loaded; nothing of it was written."""
 
 
-@dataclass
-class ImportOptions:
-    mapping: Mapping
-    sheet: str | None = None
-    encoding: str | None = None
-    aliases: dict[str, str] = field(default_factory=dict)
-    out_dir: Path = Path("var/imports")
-    rejects_format: str = "xlsx"
-    chunk: int = CHUNK
-    progress: Callable[..., Progress] = Silent
+# ---- the seam: where the reference path takes the fast wing's speed-ups (options.Speed) -----------------------
+
+def _session(conn: Connection, speed: Speed):
+    """The file's transaction set up for bulk writes (fast.session), or left as it is."""
+    return fast.session(conn) if speed.bulk_writes and conn.dialect.name == "sqlite" else nullcontext()
+
+
+def _inserts(conn: Connection, speed: Speed) -> Callable[[Writer], Inserts]:
+    """How the writer's rows reach their tables: many rows per INSERT (fast.bulk), or one at a time."""
+    return fast.BulkInserts if speed.bulk_writes and conn.dialect.name == "sqlite" else PlainInserts
 
 
 def load_order(name: str) -> int:
@@ -77,8 +80,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions) -> FileSumma
     summary.format, summary.encoding = src.kind, src.encoding
     rejects = RejectsWriter(options.out_dir, path, options.rejects_format)
     try:
-        with engine.connect() as conn, foreign_keys_checked_by_writer(conn), rollback_journal(conn), conn.begin(), \
-                young_gc():
+        with engine.connect() as conn, _session(conn, options.speed), conn.begin():
             if conn.dialect.name == "sqlite":
                 # an explicit transaction from the first statement: Python's sqlite3 would otherwise run the DDL
                 # of bulk mode outside it (so a failure could not undo it); IMMEDIATE also takes the write lock
@@ -86,7 +88,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions) -> FileSumma
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             summary.reference_added = ensure_reference(conn)
             refs = Refs(conn, options.mapping, options.aliases)
-            writer = Writer(conn)
+            writer = Writer(conn, _inserts(conn, options.speed))
             diagnoses, has = [], set()
             for name in sorted(src.sheet_names, key=load_order):
                 sheet, fields = _load_sheet(src, name, options, refs, writer, rejects, summary)
@@ -115,100 +117,6 @@ def import_file(engine: Engine, path: Path, options: ImportOptions) -> FileSumma
     summary.rejects_file = str(published) if published else None
     summary.rejected, summary.repaired = rejects.rejected, rejects.repaired
     return _finish(summary, options, started)
-
-
-@contextmanager
-def rollback_journal(conn: Connection):
-    """SQLite: the file's transaction in rollback-journal mode, when nothing else has the store open.
-
-    Why: in WAL mode every page an import writes goes to the WAL first and is copied into the database file
-    by the checkpoint after the commit, so a big file is written twice (1M rows: ~750 MB, twice; 8 of the
-    42 s on the benchmark's slower host). With a rollback journal, pages new to the file are written once and
-    only pages that already held data are journaled. The commit is as atomic as before: a crash leaves a hot
-    journal that SQLite rolls back the next time the store is opened.
-    Leaving WAL needs the store to itself. If another connection has it open (the service, a second
-    import), the import stays in WAL, so readers keep reading, and takes longer; the attempt does not wait.
-    synchronous=FULL meanwhile: NORMAL is proof against power loss only in WAL mode. WAL and NORMAL come
-    back after the commit or rollback; if they cannot, the next connection's own setup restores WAL."""
-    driver = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
-    if driver is None or driver.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        yield
-        return
-    timeout = driver.execute("PRAGMA busy_timeout").fetchone()[0]
-    driver.execute("PRAGMA busy_timeout = 0")
-    try:
-        switched = driver.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
-    except Exception:  # noqa: BLE001 — "database is locked": another connection has the store open
-        switched = False
-    finally:
-        driver.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-    if switched:
-        driver.execute("PRAGMA synchronous = FULL")
-    try:
-        yield
-    finally:  # (never masking what ended the transaction, as below)
-        if switched and not conn.invalidated:
-            try:
-                driver.execute("PRAGMA journal_mode = WAL")
-                driver.execute("PRAGMA synchronous = NORMAL")
-            except Exception:  # noqa: BLE001 — the next connection's setup (store.db) sets WAL again
-                pass
-
-
-@contextmanager
-def foreign_keys_checked_by_writer(conn: Connection):
-    """SQLite: foreign keys off for the file's transaction, checked by the writer instead (constraints.py);
-    after it, foreign keys on and CHECK constraints applied again (`Writer.ignore_checks`), or the connection
-    is discarded.
-
-    Why: SQLite looks every foreign key of every inserted row up in its parent table (a third of the cost of
-    inserting a ticket or an event); the writer checks a whole batch at once and refuses a bad one the same way. The pragma
-    cannot change inside a transaction, so it is set around it, on this connection only, and set back after
-    the commit or rollback; a connection where that fails is discarded rather than pooled with the keys off."""
-    driver = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
-    if driver is None:
-        yield
-        return
-    driver.execute("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:  # (never masking what ended the transaction: Ctrl-C must still end the command with 130)
-        if not conn.invalidated:  # (an interrupted driver call has SQLAlchemy discard the connection already)
-            try:
-                driver.execute("PRAGMA foreign_keys = ON")
-                driver.execute("PRAGMA ignore_check_constraints = OFF")  # (the writer's, whatever ended the file)
-                restored = (driver.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-                            and driver.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0)
-            except Exception:  # noqa: BLE001 — a broken connection: dropped below
-                restored = False
-            if not restored:
-                try:
-                    conn.invalidate()
-                except Exception:  # noqa: BLE001
-                    pass
-
-
-@contextmanager
-def young_gc():
-    """Python's cyclic garbage collector paused while a file loads, its young generations collected after each chunk.
-
-    Why: a chunk holds tens of thousands of rows (lists, tuples, Row objects) alive at once; the automatic
-    collector sees them survive, promotes them, and then keeps re-scanning every object of the process in full
-    collections — a third of an import's time. The rows are freed by reference counting as each chunk is
-    written, so almost nothing is left for the collector; `collect_young` (after each chunk) still frees any
-    reference cycles made meanwhile. The previous setting is restored when the file is done, failed or not."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def collect_young() -> None:
-    if not gc.isenabled():
-        gc.collect(1)
 
 
 def _finish(summary: FileSummary, options: ImportOptions, started: float) -> FileSummary:
@@ -271,7 +179,8 @@ def _load_sheet(src, name: str, options: ImportOptions, refs: Refs, writer: Writ
                 sheet.repaired += 1
         chunk.clear()
         good = None  # noqa: F841 — the chunk's rows are freed now, before the collector looks
-        collect_young()
+        if not gc.isenabled():  # paused for the file (fast.session): what a chunk left in cycles is freed here
+            gc.collect(1)
         progress.update(sheet.rows)
 
     def all_rows():
@@ -281,28 +190,15 @@ def _load_sheet(src, name: str, options: ImportOptions, refs: Refs, writer: Writ
     # a row is blank when every column the mapping reads is empty (templates often number empty rows)
     used = sorted(set(layout.columns.values()) | {c for _, c in conv.compose_columns()})
     blank = blank_test(used)
-    fast = FastTickets.create(name, conv, finisher, writer) if FAST else None
-    if fast is not None:  # big ticket lists: a chunk at a time, column by column (hotline.ingest.fast)
-        tally = [0, 0]  # rows, blank rows (brought up to date as they are read)
-        ahead = parallel.available(src.kind)  # the rest may be converted in a second process (after the first batch)
-        head = min(options.chunk, parallel.HEAD) if ahead else options.chunk
-        chunks = parallel.batches(all_rows(), options.chunk, used[0] if used else 1 << 30, blank, tally, head)
 
-        def step(rows: list[Row], written: bool) -> None:
-            sheet.rows, sheet.blank_rows = tally
-            chunk.extend(rows)
-            flush(write=not written)
-        try:
-            for batch in chunks:
-                step(fast.convert(batch), False)
-                if ahead and len(batch) == head:
-                    # more may follow: read and converted in a second process from here on (hotline.ingest.parallel)
-                    parallel.load(chunks, tally, fast, writer, name, step)
-                    break
-                ahead = False
-        finally:  # also when reading fails half-way: the rows read so far are counted, as row by row
-            sheet.rows, sheet.blank_rows = tally
-    else:
+    def step(rows: list[Row], written: bool) -> None:  # a chunk from the fast wing, written already or not
+        chunk.extend(rows)
+        flush(write=not written)
+
+    # the seam's last part: a tickets sheet a chunk at a time, column by column (fast.sheet), where it can be
+    taken = options.speed.columns and fast.load_tickets(sheet, all_rows(), conv, finisher, writer, options.speed,
+                                                         src.kind, options.chunk, used, blank, step)
+    if not taken:  # the reference path: one row at a time
         for row_no, cells in all_rows():
             if blank(cells):
                 sheet.blank_rows += 1

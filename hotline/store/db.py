@@ -47,7 +47,7 @@ def open_engine(url: str, *, create: bool = False, **engine_options) -> Engine:
                 try:
                     cur.execute(f"PRAGMA {pragma}")
                 except sqlite3.OperationalError:  # "database is locked": a big import holds the store with a
-                    pass  # rollback journal (hotline.ingest.pipeline.rollback_journal) and sets WAL back when it
+                    pass  # rollback journal (hotline.ingest.fast.session.rollback_journal) and sets WAL back when it
                     # ends; this connection opens anyway (synchronous stays FULL) and reads once it commits
             cur.close()
 

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from hotline.ingest import pipeline
+from hotline.ingest.options import Speed
 from tests.ingest.conftest import HEADER, ROWS, fingerprint, load, rows
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -37,12 +37,11 @@ def _check(db, s):
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_xls(db, monkeypatch, fast):
-    monkeypatch.setattr(pipeline, "FAST", fast)
-    s, = load(db, FIXTURES / "platform_export.xls")
+def test_xls(db, fast):
+    s, = load(db, FIXTURES / "platform_export.xls", speed=Speed(columns=fast))
     assert s.format == "xls"
     _check(db, s)
-    again, = load(db, FIXTURES / "platform_export.xls")
+    again, = load(db, FIXTURES / "platform_export.xls", speed=Speed(columns=fast))
     assert again.counts["tickets"] == {"unchanged": 3, "rejected": 1}
 
 
@@ -91,8 +90,7 @@ def write_ods(path: Path, sheets: dict[str, list[list]], title_span: int) -> Pat
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_ods(db, tmp_path, monkeypatch, fast):
-    monkeypatch.setattr(pipeline, "FAST", fast)
+def test_ods(db, tmp_path, fast):
     body = [r[:] for r in ROWS]
     body[0][1] = "date:2022-10-08T09:32:09"  # a date cell
     body[1][0], body[1][8] = int(body[1][0]), int(body[1][8])  # 事件编号 and 来电号码 as numbers
@@ -106,9 +104,9 @@ def test_ods(db, tmp_path, monkeypatch, fast):
     body[1][11], body[1][14], body[1][16] = "date:2022-10-08T10:30:00", "date:2022-10-09T15:00:00", "date:2022-10-10T09:00:00"
     path = write_ods(tmp_path / "工单明细.ods", {"工单明细": [["湘潭市12345热线工单明细表"], HEADER] + body + [bad],
                                              "说明": [["本表由平台导出"]]}, len(HEADER))
-    s, = load(db, path)
+    s, = load(db, path, speed=Speed(columns=fast))
     assert s.format == "ods"
     _check(db, s)
     before = fingerprint(db)
-    again, = load(db, path)
+    again, = load(db, path, speed=Speed(columns=fast))
     assert again.counts["tickets"] == {"unchanged": 3, "rejected": 1} and fingerprint(db) == before

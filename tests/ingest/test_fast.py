@@ -1,4 +1,4 @@
-"""The column-at-a-time path for ticket sheets (hotline.ingest.fast) gives exactly what the row-by-row path gives.
+"""The column-at-a-time path for ticket sheets (hotline.ingest.fast.columns) gives exactly what the row-by-row path gives.
 
 Each case imports the same file twice into new stores — once with the fast path, once without — and compares
 the whole database, the summary and the rejects workbook; then imports it again into each (the update path).
@@ -18,8 +18,8 @@ from python_calamine import CalamineWorkbook
 
 from hotline.generator.vendor_export import HEADERS
 from hotline.generator.vendor_export import rows as sample_rows
-from hotline.ingest import pipeline
 from hotline.ingest.convert import Converter
+from hotline.ingest.options import Speed
 from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 
 TIMES = ["受理时间", "派发时间", "签收时间", "办结时间", "回访时间", "联系时间", "反馈时间", "办理时限"]
@@ -81,7 +81,7 @@ def damaged(n: int, seed: int, extra: list[str]) -> tuple[list[str], list[list[s
 
 
 def _run(tmp_path, name: str, path, mapping, fast: bool, monkeypatch, chunk: int = 7, **options) -> tuple:
-    monkeypatch.setattr(pipeline, "FAST", fast)
+    options["speed"] = Speed(columns=fast)
     row_by_row = []
     convert = Converter.convert
     monkeypatch.setattr(Converter, "convert", lambda self, *a: row_by_row.append(1) or convert(self, *a))
@@ -228,11 +228,11 @@ def test_visit_time_without_result_is_repaired(tmp_path, monkeypatch):
     body[1][HEADER.index("回访结果")] = ""
     body[2][HEADER.index("回访时间")] = ""
     for fast in (True, False):
-        monkeypatch.setattr(pipeline, "FAST", fast)
+        speed = Speed(columns=fast)
         folder = tmp_path / str(fast)
         folder.mkdir()
         url = new_store(folder / "store.sqlite")
-        s, = load(url, write_csv(folder / "工单.csv", HEADER, body))
+        s, = load(url, write_csv(folder / "工单.csv", HEADER, body), speed=speed)
         assert s.status == "loaded" and s.counts["tickets"] == {"inserted": 3} and s.repaired == 2
         repairs = dict(_workbook(s.rejects_file))["已修正"]
         assert [r[5] for r in repairs[1:]] == ["回访结果为空，按未评价计", "回访时间为空，按办结时间（或受理时间）计"]
@@ -245,14 +245,14 @@ def test_decoding_fails_half_way(tmp_path, monkeypatch, fast):
     before the column-at-a-time path."""
     from hotline.generator.vendor_export import write_csv as write_sample
 
-    monkeypatch.setattr(pipeline, "FAST", fast)
+    speed = Speed(columns=fast)
     path = write_sample(tmp_path / "工单.csv", 6000, encoding="utf-8")  # about 2 MB: past the 1 MB sample
     data = path.read_bytes().split(b"\r\n")
     data[5000] = data[5000].replace("谭女士".encode(), b"\xff\xfe", 1)
     path.write_bytes(b"\r\n".join(data))
     url = new_store(tmp_path / "store.sqlite")
     before = fingerprint(url)
-    s, = load(url, path, chunk=1000)
+    s, = load(url, path, chunk=1000, speed=speed)
     # (the text is decoded ahead of the CSV parser, in blocks: the error surfaces a little before its row)
     assert s.status == "failed" and "第 5000 行附近无法按 UTF-8 解码" in s.error
     assert s.sheets[0].rows == 4998 and fingerprint(url) == before

@@ -59,7 +59,7 @@ def test_interrupt_or_kill_leaves_the_store_as_it_was(db, tmp_path, sig):
 
 def test_ctrl_c_at_a_terminal_stops_both_processes(db, tmp_path):
     """A terminal sends Ctrl-C to the whole process group: the import and the process converting its CSV
-    (hotline.ingest.parallel). The command still ends with 130, no traceback, the store as it was, and no
+    (hotline.ingest.fast.parallel). The command still ends with 130, no traceback, the store as it was, and no
     process left behind."""
     load(db, write_rows(tmp_path / "first.csv", HEADER, ROWS))
     before = fingerprint(db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotline.ingest.mapping import MappingError, builtin_names, load_mapping
-from hotline.ingest.sources import SourceError, open_source
+from hotline.ingest.read import SourceError, open_source
 from tests.ingest.conftest import HEADER, ROWS, load, rows, write_csv
 
 

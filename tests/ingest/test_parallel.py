@@ -1,8 +1,8 @@
-"""Converting in a second process (hotline.ingest.parallel) changes nothing but the time it takes.
+"""Converting in a second process (hotline.ingest.fast.parallel) changes nothing but the time it takes.
 
 Each case imports the same files with and without the second process, into new stores, and compares the whole
 database, the summaries and the rejects workbooks — and checks that both ways a chunk can take were taken:
-written as laid out by the other process (`Writer.add_new`), or rebuilt here for `Writer.tickets` (updates,
+written as laid out by the other process (`LaidOut.add_new`), or rebuilt here for `Writer.tickets` (updates,
 duplicates, rows whose unit spelling only this process may resolve)."""
 
 from __future__ import annotations
@@ -11,16 +11,17 @@ import pytest
 
 from hotline.generator.vendor_export import HEADERS
 from hotline.generator.vendor_export import rows as sample_rows
-from hotline.ingest import parallel
-from hotline.ingest.writer import Writer
+from hotline.ingest.fast import parallel
+from hotline.ingest.fast.laidout import LaidOut
+from hotline.ingest.options import Speed
 from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 from tests.ingest.test_fast import _summary, _workbook, damaged
 
 
 def _run(tmp_path, name: str, files: list, mapping: str, on: bool, monkeypatch, chunk: int = 40) -> tuple:
-    monkeypatch.setattr(parallel, "PARALLEL", on)
+    speed = Speed(second_process=on)
     ways = {"laid out": 0, "rebuilt": 0}
-    add_new, rebuild = Writer.add_new, parallel.rebuild
+    add_new, rebuild = LaidOut.add_new, parallel.rebuild
 
     def counted_add_new(self, *a, **k):
         ways["laid out"] += 1
@@ -29,14 +30,14 @@ def _run(tmp_path, name: str, files: list, mapping: str, on: bool, monkeypatch, 
     def counted_rebuild(*a, **k):
         ways["rebuilt"] += 1
         return rebuild(*a, **k)
-    monkeypatch.setattr(Writer, "add_new", counted_add_new)
+    monkeypatch.setattr(LaidOut, "add_new", counted_add_new)
     monkeypatch.setattr(parallel, "rebuild", counted_rebuild)
     folder = tmp_path / f"{name}-{'on' if on else 'off'}"
     folder.mkdir()
     url = new_store(folder / "store.sqlite")
     seen = []
     for path in files:
-        s, = load(url, path, mapping, out=folder / "imports", chunk=chunk)
+        s, = load(url, path, mapping, out=folder / "imports", chunk=chunk, speed=speed)
         seen.append((_summary(s), _workbook(s.rejects_file), fingerprint(url)))
     return seen, ways
 
@@ -107,10 +108,10 @@ def test_reading_error_after_many_chunks(tmp_path, monkeypatch):
     path.write_bytes(b"\r\n".join(data))
     out = {}
     for on in (True, False):
-        monkeypatch.setattr(parallel, "PARALLEL", on)
+        speed = Speed(second_process=on)
         url = new_store(tmp_path / f"{on}.sqlite")
         before = fingerprint(url)
-        s, = load(url, path, chunk=700, out=tmp_path / f"out-{on}")
+        s, = load(url, path, chunk=700, out=tmp_path / f"out-{on}", speed=speed)
         assert s.status == "failed" and fingerprint(url) == before
         out[on] = (s.error, s.sheets[0].rows)
     assert out[True] == out[False]

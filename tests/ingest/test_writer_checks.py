@@ -1,4 +1,5 @@
-"""Inserts on SQLite skip SQLite's own CHECK evaluation only for batches this code has checked the same way."""
+"""Bulk inserts on SQLite (hotline.ingest.fast.bulk) skip SQLite's own CHECK evaluation only for batches this code
+has checked the same way, and refuse what SQLite's foreign keys would."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from hotline.ingest.laidout import lay_out
-from hotline.ingest.writer import Writer, check_constraints
+from hotline.ingest.fast.bulk import BulkInserts
+from hotline.ingest.fast.constraints import check_constraints
+from hotline.ingest.fast.laidout import LaidOut, lay_out
+from hotline.ingest.write import Writer
 from hotline.store.db import open_engine
 from hotline.store.reference import ensure_reference
 
@@ -49,7 +52,7 @@ def test_a_batch_with_a_bad_value_is_still_refused_by_sqlite(db, table, columns,
     with engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         ensure_reference(conn)
-        writer = Writer(conn)
+        writer = Writer(conn, BulkInserts)
         writer._insert("tickets", TICKET, [_ticket(1)])  # passes: inserted with SQLite's checks skipped
         with pytest.raises(IntegrityError, match=message):
             writer._insert(table, columns, rows)
@@ -73,7 +76,7 @@ def _event(tid: int, **change) -> tuple:
     ("ticket_events", EVENT, [_event(1, unit_id=99999)]),
 ])
 def test_with_sqlites_foreign_keys_off_the_writer_refuses_what_sqlite_would(db, table, columns, rows):
-    """The import switches SQLite's foreign keys off for its transaction (pipeline.foreign_keys_checked_by_writer):
+    """The import switches SQLite's foreign keys off for its transaction (fast.session.foreign_keys_checked_by_writer):
     a batch with a key that has no parent row fails as SQLite would have failed it."""
     engine = open_engine(db)
     with engine.connect() as conn:
@@ -81,8 +84,8 @@ def test_with_sqlites_foreign_keys_off_the_writer_refuses_what_sqlite_would(db, 
         driver.execute("PRAGMA foreign_keys = OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         ensure_reference(conn)
-        writer = Writer(conn)
-        assert writer.references is not None
+        writer = Writer(conn, BulkInserts)
+        assert writer.inserts.references is not None
         writer._insert("tickets", TICKET, [_ticket(1)])
         writer._insert("ticket_events", EVENT, [_event(1), _event(1, kind="dispatch", unit_id=1)])  # fine
         with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
@@ -90,9 +93,9 @@ def test_with_sqlites_foreign_keys_off_the_writer_refuses_what_sqlite_would(db, 
         laid_out = [r[1:] if table == "tickets" else r for r in rows]
         with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
             if table == "tickets":
-                writer._insert_laid_out("tickets", lay_out("tickets", laid_out, 10))
+                LaidOut(writer)._insert_laid_out("tickets", lay_out("tickets", laid_out, 10))
             else:  # offsets from ticket 1
-                writer._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), 1)
+                LaidOut(writer)._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), 1)
         conn.rollback()
         driver.execute("PRAGMA foreign_keys = ON")
     engine.dispose()
@@ -139,7 +142,7 @@ def _import_watching_the_journal(db, tmp_path, monkeypatch) -> tuple[object, lis
 
 
 def test_an_import_with_the_store_to_itself_uses_a_rollback_journal_then_gives_back_wal(db, tmp_path, monkeypatch):
-    """pipeline.rollback_journal: DELETE mode with synchronous FULL (2) for the transaction, WAL and NORMAL (1) after."""
+    """fast.session.rollback_journal: DELETE mode with synchronous FULL (2) for the transaction, WAL and NORMAL (1) after."""
     _, seen = _import_watching_the_journal(db, tmp_path, monkeypatch)
     assert seen == [("delete", 2), ("wal", 1)]
     store = Path(db.removeprefix("sqlite:///"))
@@ -157,16 +160,16 @@ def test_with_the_store_open_elsewhere_an_import_stays_in_wal(db, tmp_path, monk
 
 
 def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_one(db):
-    """`Writer.ignore_checks` leaves SQLite's checks skipped from one passing chunk of new tickets to the next
+    """`BulkInserts.ignore_checks` leaves SQLite's checks skipped from one passing chunk of new tickets to the next
     (switching expires every prepared statement); a chunk that fails the writer's own check turns them back on,
     and SQLite refuses it."""
     engine = open_engine(db)
     with engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         ensure_reference(conn)
-        writer = Writer(conn)
+        writer = LaidOut(Writer(conn, BulkInserts))
         laid = lambda rows: lay_out("tickets", [r[1:] for r in rows], 10)  # noqa: E731
-        writer.next_ticket = 1
+        writer.writer.next_ticket = 1
         writer.add_new("工单", 1, laid([_ticket(1)]), [], [], b"\0" * 8)
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 1  # left on
         writer.add_new("工单", 1, laid([_ticket(2)]), [], [], b"\0" * 8)

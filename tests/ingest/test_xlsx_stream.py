@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from hotline.ingest import sources
-from hotline.ingest.sources import SourceError, open_source
+from hotline.ingest import read as sources
+from hotline.ingest.read import SourceError, open_source
 from tests.ingest.conftest import HEADER, ROWS, fingerprint, load, rows
 
 

@@ -29,9 +29,10 @@ from datetime import datetime
 from itertools import compress, repeat
 from typing import Any
 
+from hotline.domain.history import implied_events
 from hotline.ingest.convert import CACHE_LIMIT, Converter, Row
-from hotline.ingest.records import NO_CONTENT, TicketFinisher, TicketItem
-from hotline.ingest.refs import unit_spelling
+from hotline.ingest.derive import NO_CONTENT, VISIT_TIME_NOTE, TicketFinisher, TicketItem, row_events
+from hotline.ingest.resolve import unit_spelling
 from hotline.ingest.values import Bad, _date_part, _time_part, clean_text
 
 SLOW = object()  # this cell sends its row down the row-by-row path
@@ -84,7 +85,7 @@ class FastTickets:
         self._liaison: dict = {}
         self._region: dict = {}
         # what the empty columns of derived events hold: None, or the writer's stand-in for NULL when the events
-        # are laid out for it in another process (hotline.ingest.laidout; the writer reads both as NULL)
+        # are laid out for it in another process (hotline.ingest.fast.laidout; the writer reads both as NULL)
         self.null = None
 
     @classmethod
@@ -136,7 +137,7 @@ class FastTickets:
 
     @staticmethod
     def _ticket_nos(values: list, parse: Callable) -> list:
-        """14 ASCII digits pass as they are (so parse_ticket_no and records.ticket_number would take them);
+        """14 ASCII digits pass as they are (so parse_ticket_no and derive.ticket_number would take them);
         anything else goes through both, and is kept only if they would accept it without a note."""
         try:
             if _TICKET_NOS.fullmatch("\n".join(values)):
@@ -285,9 +286,7 @@ class FastTickets:
         unit_column, content_column, visit_time_column = self.unit_column, self.content_column, self.visit_time_column
         appeal_fallback = None if self.classify_appeal else default_appeal  # keyword rules: row by row
         extract_region = self.mapping.region_extract is not None
-        a_accept, a_online = "accept" in scope, "resolve_online" in scope
-        a_dispatch, a_sign, a_contact = "dispatch" in scope, "sign" in scope, "contact" in scope
-        a_feedback, a_complete, a_visit = "feedback" in scope, "complete" in scope, "visit" in scope
+        a_dispatch = "dispatch" in scope
         uses = self.unit_parse.uses if self.unit_parse is not None else None
         unit_col = self.conv.layout.columns.get("unit")
         regions, liaisons, sheet, convert, finish = self._region, self._liaison, self.sheet, self.conv.convert, fin.finish
@@ -344,46 +343,30 @@ class FastTickets:
                     region = regions.get(unit_id)
                     if region is None:
                         region = regions[unit_id] = fin._region({}, unit_id)
-            # ---- TicketFinisher._derive, on timestamps already in their stored form
-            completed, feedback_at = COMP[i], FBAT[i]
-            ev = []
-            state = "accepted"
-            if a_accept:
-                ev.append(("accept", acc, "话务员", N, N, "accepted", N, N))
-            if resolution != "dispatched":
-                if a_online:
-                    ev.append(("resolve_online", completed or acc, "话务员", N, "accepted", "resolved_online", N, N))
-                state = "resolved_online"
-            elif unit_id is not None or dispatched_at is not None:
-                liaison = liaisons.get(unit_id)
-                if liaison is None:
-                    liaison = liaisons[unit_id] = (f"{refs.unit_name[unit_id]}联络员" if unit_id is not None
-                                                   else "承办单位联络员")
-                at = dispatched_at or acc
-                if a_dispatch:
-                    ev.append(("dispatch", at, "派单员", unit_id, state, "dispatched", self._due(i, at, appeal, DUE), N))
-                state = "dispatched"
-                if SIGN[i] is not None and a_sign:
-                    ev.append(("sign", SIGN[i], liaison, unit_id, state, "signed", N, N))
-                    state = "signed"
-                if (CONT[i] or CONTAT[i]) and a_contact:
-                    ev.append(("contact", CONTAT[i] or feedback_at or completed or at, liaison, unit_id, N, N, N,
-                               "已联系诉求人"))
-                if (feedback_at or completed) and a_feedback:
-                    ev.append(("feedback", feedback_at or completed, liaison, unit_id, state, state, N, FB[i]))
-                if completed is not None and a_complete:
-                    ev.append(("complete", completed, liaison, unit_id, state, "completed", N, N))
-                    state = "completed"
+            # ---- TicketFinisher._derive (its visit, then derive.row_events), on timestamps already in their stored form
+            completed = COMP[i]
             visits = []
             if visits_on and (result or visited_at):
                 if visited_at is None:  # (with a 回访时间 column the row went row by row: a repair)
                     visited_at = completed or acc
-                    fin.notes.add("文件没有回访时间列：回访按办结时间（或受理时间）计入月份")
+                    fin.notes.add(VISIT_TIME_NOTE)
                 method = VMETH[i]
                 visits.append((visited_at, default_method if method is None else method, result, VNOTE[i]))
-                if resolution == "dispatched" and a_visit:
-                    ev.append(("visit", visited_at, "回访员", unit_id, state, "visited", N, N))
-                    state = "visited"
+            else:
+                visited_at = None
+            if resolution != "dispatched":
+                ev, state = implied_events(acc, dispatched=False, completed_at=completed, kinds=scope, null=N)
+            else:
+                liaison = liaisons.get(unit_id)
+                if liaison is None:
+                    liaison = liaisons[unit_id] = fin.liaison(unit_id)
+                due = None
+                if a_dispatch and (unit_id is not None or dispatched_at is not None):
+                    due = self._due(i, dispatched_at or acc, appeal, DUE)
+                ev, state = row_events(acc, dispatched=True, unit_id=unit_id, liaison=liaison, dispatched_at=dispatched_at,
+                                       due_at=due, signed_at=SIGN[i], contacted=CONT[i], contacted_at=CONTAT[i],
+                                       feedback_at=FBAT[i], feedback=FB[i], completed_at=completed,
+                                       visited_at=visited_at, kinds=scope, null=N)
             platform, channel = PLAT[i], CHAN[i]
             row = Row(sheet, row_no, cells)
             row.item = new_item(TicketItem, (no, (no, default_platform if platform is None else platform, acc,

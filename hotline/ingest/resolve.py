@@ -112,7 +112,7 @@ class Refs:
     def known_unit(self, value) -> tuple[str, int, str] | None:
         """(spelling, unit id, how) when `unit` would find the spelling as it is — a unit's name or a stored
         alias (steps 1–2), so resolving it writes nothing; None for any other (an alias to learn, a unit to
-        create, a rejection). The converting process (hotline.ingest.parallel) resolves only these."""
+        create, a rejection). The converting process (hotline.ingest.fast.parallel) resolves only these."""
         raw = unit_spelling(value)
         if not raw:
             return None

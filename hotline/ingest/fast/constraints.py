@@ -6,7 +6,7 @@ a third of the cost of an inserted row. The same checks on a whole batch in Pyth
 
 - **CHECK constraints** are read from the table's own definition in the store (`check_constraints`). When every
   row of a batch passes, the writer inserts it with `PRAGMA ignore_check_constraints` (off again before anything
-  else writes: `Writer.ignore_checks`); otherwise SQLite checks as before, so a bad value fails the file with the same error.
+  else writes: `BulkInserts.ignore_checks`); otherwise SQLite checks as before, so a bad value fails the file with the same error.
 - **Foreign keys**: `PRAGMA foreign_keys` cannot change inside a transaction, so the import switches them off
   for its connection before the file's transaction and back on after it (pipeline). `References` then checks
   every foreign key of every row the writer inserts or updates, read from the store (`foreign_key_list`), and
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from hotline.ingest.laidout import select_in
+from hotline.ingest.write import select_in
 
 _CHECK_IN = re.compile(r"(\w+) IN \(((?:'(?:[^']|'')*'(?:, )?)+)\)")
 _CHECK_LENGTH = re.compile(r"length\((\w+)\) = (\d+)")

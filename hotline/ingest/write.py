@@ -1,4 +1,4 @@
-"""Idempotent loading of converted rows, inside the one transaction of a file.
+"""Idempotent loading of converted rows, inside the one transaction of a file (the reference way to write).
 
 Why it works this way:
 - **Identity is the ticket number.** A ticket already in the store is updated in place (its id, and so its
@@ -13,17 +13,11 @@ Why it works this way:
   row is rejected (the user decides which one is right), both with the row numbers.
 - **Memory stays flat**: what the file has loaded so far is remembered in temporary tables of the same
   database, not in Python, so a 10-million-row file needs no more memory than a small one.
-- **Speed**: plain statements with the driver's own placeholders (no ORM objects): executemany, and on SQLite
-  a few hundred rows per INSERT (`VALUES (…), (…)`), which pays the driver's per-statement work once per
-  statement instead of once per row; what does not fill a statement goes in statements of power-of-two sizes
-  (`laidout.statement_sizes`), because the driver keeps the last 128 statements it prepared — about a megabyte
-  each — and one for every odd size made memory grow with the file. SQLite gets timestamps in exactly the text
-  form SQLAlchemy writes, so rows loaded here compare equal to rows written elsewhere.
-- **Constraints on SQLite**: instead of SQLite evaluating every CHECK and looking up every foreign key row by
-  row, each batch is checked here first (hotline.ingest.constraints): SQLite skips its CHECKs only for a batch
-  that passed; a batch with a foreign key that has no parent row fails the file as SQLite would have.
-- **New tickets converted in a second process** (hotline.ingest.parallel) arrive laid out as INSERT parameters;
-  `add_new` writes them, and remembers their row numbers as one block per chunk instead of a mark per row.
+- **How rows reach a table is not decided here**: `Writer` hands every batch to its `inserts`. The reference
+  `PlainInserts` is one parameter set per row, with the database checking every constraint; on SQLite the
+  pipeline may give it the fast wing's `BulkInserts` instead (hotline.ingest.fast.bulk: many rows per INSERT,
+  constraints checked a batch at a time), which writes the same rows. SQLite gets timestamps in exactly the
+  text form SQLAlchemy writes, so rows loaded here compare equal to rows written elsewhere.
 """
 
 from __future__ import annotations
@@ -31,31 +25,21 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Protocol
 
-from sqlalchemy import Connection, Index, text
+from sqlalchemy import Connection, text
 
-from hotline.ingest.constraints import References, check_constraints, passes_checks
 from hotline.ingest.convert import Row
-from hotline.ingest.laidout import LaidOut, select_in, statement_sizes
-from hotline.ingest.records import (
+from hotline.ingest.derive import (
     CALL_COLUMNS,
     EVENT_COLUMNS,
     TICKET_COLUMNS,
     VISIT_COLUMNS,
     TicketShape,
 )
-from hotline.store.schema import metadata
 
-CACHE_KIB = 64 * 1024  # SQLite page cache for the import connection: bounded, whatever the file size
-MULTI_PARAMS = 4000  # parameters per multi-row INSERT on SQLite (its limit is 32766 since 3.32, 999 before)
-# secondary indexes kept up to date during a load into empty tables, not built at the end: their keys mostly arrive
-# in order (ids, and times in an export sorted by time), so each insert is cheap — and building them at the end
-# made peak memory grow with the file (SQLite's sorter: 233 → 286 → 304 MB for a 100k/300k/600k-row XLSX, vs
-# ~235 MB flat), on one core while the other idles (a big CSV: hotline.ingest.parallel)
-KEPT_DURING_LOAD = ("ix_ticket_events_kind_at", "ix_ticket_events_ticket", "ix_tickets_accepted_at", "ix_tickets_unit",
-                    "ix_return_visits_ticket")
-CHECKED = ("tickets", "ticket_events", "return_visits", "calls")  # tables whose CHECKs are verified here (SQLite)
+BATCH = 900  # parameters per IN (...) list: below every driver's limit
 _names = itertools.count()
 
 # Binding None: Python's sqlite3 looks None up in its adapter registry, finds nothing, then asks the protocol
@@ -65,62 +49,81 @@ _names = itertools.count()
 sqlite3.adapters.setdefault((type(None), sqlite3.PrepareProtocol), {}.get)
 
 
+def padded(values: list) -> list:
+    """An IN (…) list lengthened to one of a few sizes by repeating its last value (same result). Why: Python's
+    sqlite3 keeps the last 128 statements it prepared, and a statement for every odd length made memory grow
+    with the file."""
+    n = len(values)
+    size = BATCH if n > BATCH // 2 else 1 << (n - 1).bit_length()
+    return values + [values[-1]] * (size - n)
+
+
+def select_in(conn: Connection, sql: str, values: list, ph: str = "?") -> Iterator:
+    """The rows of `sql` (containing `IN ({})`) over `values`, a batch at a time (of the few sizes `padded`
+    gives), lazily: a caller that needs only the first row stops the batches there."""
+    for i in range(0, len(values), BATCH):
+        part = padded(values[i:i + BATCH])
+        # fetched whole before yielding: no statement is left open when the caller stops early
+        yield from conn.exec_driver_sql(sql.format(", ".join([ph] * len(part))), tuple(part)).fetchall()
+
+
 class Counts(Counter):
     """inserted / updated / unchanged / skipped / rejected / removed per table."""
 
 
-class Writer(LaidOut):
-    def __init__(self, conn: Connection):
+class Inserts(Protocol):
+    """How the writer's batches reach their tables."""
+
+    def insert(self, table: str, columns: tuple, rows: list) -> None: ...
+
+    def check(self, table: str, columns: tuple, rows: list) -> None:
+        """`rows` (of `columns`) are about to be written other than by `insert` (an UPDATE; a unit added by a
+        statement of its own): a chance to check them first."""
+
+    def finish(self) -> None:
+        """The file's rows are all written (still inside its transaction)."""
+
+
+class PlainInserts:
+    """The reference way: one parameter set per row (`executemany`); the database checks every constraint."""
+
+    def __init__(self, writer: Writer):
+        self.writer = writer
+
+    def insert(self, table: str, columns: tuple, rows: list) -> None:
+        self.writer.many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+
+    def check(self, table: str, columns: tuple, rows: list) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+class Writer:
+    def __init__(self, conn: Connection, inserts: Callable[[Writer], Inserts] = PlainInserts):
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
         self.ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         self.counts: dict[str, Counts] = defaultdict(Counts)
-        if self.sqlite:  # index pages of a big load stay in memory instead of spilling to the WAL mid-transaction
-            conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
-        n = next(_names)
+        self.serial = n = next(_names)  # names this file's temporary tables
         self.t_rows, self.t_match, self.t_touch = f"_imp_rows_{n}", f"_imp_match_{n}", f"_imp_touch_{n}"
+        self.temporary = [self.t_rows, self.t_match, self.t_touch]  # dropped at the end of the file
         suffix = "" if self.sqlite else " ON COMMIT DROP"
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_rows} (ticket_id INTEGER PRIMARY KEY, sheet TEXT, "
                              f"row_no INTEGER, digest BIGINT){suffix}")
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_match} (tbl TEXT, id INTEGER, PRIMARY KEY (tbl, id)){suffix}")
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_touch} (tbl TEXT, ticket_id INTEGER, "
                              f"PRIMARY KEY (tbl, ticket_id)){suffix}")
-        self.t_blocks = f"_imp_blocks_{n}"  # row numbers of the tickets `add_new` inserted, a block per chunk
-        if self.sqlite:
-            conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.t_blocks} (first INTEGER PRIMARY KEY, sheet TEXT, "
-                                 "row_nos BLOB)")
         self.next_ticket = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets")
         self.first_ticket = self.next_ticket  # tickets from here on are this file's
         self.first = {t: self._scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {t}")
                       for t in ("ticket_events", "return_visits", "calls")}
         self.call_span: dict[str, list] = {}
-        self.dropped: list[Index] = []
-        self.checks: dict[str, list | None] = {}
-        self.ignoring_checks = False  # PRAGMA ignore_check_constraints, as last set on this connection
-        self.multi_params = 999  # what every SQLite accepts; more where the library says so
-        if self.sqlite:
-            driver = conn.connection.driver_connection
-            if hasattr(driver, "getlimit"):  # Python 3.11+
-                self.multi_params = min(MULTI_PARAMS, driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-        # foreign keys: SQLite's own, unless the import switched them off for this transaction (pipeline)
-        off = self.sqlite and not self._scalar("PRAGMA foreign_keys")
-        self.references = References(conn, lambda: range(self.first_ticket, self.next_ticket)) if off else None
-        if self.sqlite:
-            self._bulk_mode()
-
-    def _bulk_mode(self) -> None:
-        """Loading into empty tables (a new store): drop their secondary indexes now and build them once at the
-        end — sorting once is several times faster than a million random index inserts — except those whose keys
-        arrive in order (`KEPT_DURING_LOAD`). Same transaction, same definitions (from schema.py): a failure or
-        Ctrl-C restores them with everything else."""
-        empty = {"tickets": self.next_ticket == 1, "ticket_events": self.first["ticket_events"] == 1,
-                 "return_visits": self.first["return_visits"] == 1, "calls": self.first["calls"] == 1}
-        for table in metadata.sorted_tables:
-            if empty.get(table.name):
-                for index in sorted(table.indexes, key=lambda i: i.name):
-                    if not index.unique and index.name not in KEPT_DURING_LOAD:
-                        index.drop(self.conn)
-                        self.dropped.append(index)
+        # (sheet, row number, None) of tickets of this file that were inserted without a row mark: set by whoever
+        # inserts them so (the fast wing's `LaidOut`, a block of row numbers per chunk)
+        self.unmarked: Callable[[list[int]], dict[int, tuple]] | None = None
+        self.inserts = inserts(self)
 
     # ---- small helpers ------------------------------------------------------------------------------------
     def _scalar(self, sql: str):
@@ -130,63 +133,27 @@ class Writer(LaidOut):
         """A timestamp as this database stores it: SQLite gets SQLAlchemy's text form, others the datetime."""
         return value.isoformat(" ", "microseconds") if self.sqlite else value
 
-    def _many(self, sql: str, rows: list) -> None:
+    def many(self, sql: str, rows: list) -> None:
         if rows:
             self.conn.exec_driver_sql(sql.replace("?", self.ph), rows)
 
     def _select_in(self, sql: str, values: list) -> list:
-        """Run `sql` (containing `IN ({})`) over `values` in batches (of a few sizes: `laidout.padded`)."""
+        """Run `sql` (containing `IN ({})`) over `values` in batches (of a few sizes: `padded`)."""
         return list(select_in(self.conn, sql, values, self.ph))
 
     def _insert(self, table: str, columns: tuple, rows: list) -> None:
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        if rows and self.references is not None:
-            self.references.check(table, columns, lambda i: {r[i] for r in rows})
-        insert = self._many if not self.sqlite else lambda sql, rows: self._many_rows(table, columns, rows)
-        if not (rows and self.sqlite and self._passes_checks(table, columns, lambda i: {r[i] for r in rows})):
-            return insert(sql, rows)
-        self.ignore_checks(True)
-        try:
-            insert(sql, rows)
-        finally:
-            if not self.conn.invalidated:  # (Ctrl-C in the driver: SQLAlchemy discards the connection, pragma and all)
-                self.ignore_checks(False)
+        if rows:
+            self.inserts.insert(table, columns, rows)
 
-    def ignore_checks(self, on: bool) -> None:
-        """SQLite's CHECK constraints skipped (on: for batches checked here) or applied, from the next statement.
-
-        Set only when it changes, because every flag pragma expires all of the connection's prepared statements:
-        switched on and off around each batch, re-preparing the multi-row INSERTs (thousands of parameters each)
-        cost 3–4 s of a 1M-row file. So `LaidOut` leaves it on from one chunk of new tickets to the next;
-        `parallel.load` switches it off before anything else writes, and the pipeline makes sure it is off
-        when the connection goes back to the pool."""
-        if on != self.ignoring_checks:
-            self.conn.exec_driver_sql(f"PRAGMA ignore_check_constraints = {'ON' if on else 'OFF'}")
-            self.ignoring_checks = on
-
-    def _many_rows(self, table: str, columns: tuple, rows: list) -> None:
-        """SQLite: many rows per INSERT statement (VALUES (…), (…), …), so the per-statement work of the driver
-        and of SQLite — reset, release of the GIL, end of statement — is paid once per few hundred rows.
-        OR FAIL: no statement journal (see hotline.ingest.laidout); any error fails the file anyway."""
-        if not rows:
-            return
-        one = f"({', '.join('?' * len(columns))})"
-        head = f"INSERT OR FAIL INTO {table} ({', '.join(columns)}) VALUES "
-        chain = itertools.chain.from_iterable
-        i = 0
-        for size in statement_sizes(len(rows), max(1, self.multi_params // len(columns))):  # (few distinct)
-            self.conn.exec_driver_sql(head + ", ".join([one] * size), tuple(chain(rows[i:i + size])))
-            i += size
-
-    def checks_for(self, table: str) -> list | None:
-        """The CHECK constraints of `table` as `check_constraints` reads them (None: only SQLite can evaluate them)."""
-        if table not in self.checks:
-            sql = self._scalar(f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
-            self.checks[table] = check_constraints(sql) if sql else None
-        return self.checks[table]
-
-    def _passes_checks(self, table: str, columns: tuple, values_of: Callable[[int], set]) -> bool:
-        return table in CHECKED and passes_checks(self.checks_for(table), columns, values_of)
+    def stored_digest(self, tid: int) -> int:
+        """The digest `tickets` gives a row, of a ticket as stored (booleans come back as 0/1: equal, same hash).
+        Only for tickets whose events and visits all came from their row (inserted by this file)."""
+        one = self.conn.exec_driver_sql(f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE id = ?", (tid,)).first()
+        events = self.conn.exec_driver_sql(f"SELECT {', '.join(EVENT_COLUMNS)} FROM ticket_events WHERE ticket_id = ? "
+                                           "ORDER BY id", (tid,)).fetchall()
+        visits = self.conn.exec_driver_sql(f"SELECT {', '.join(VISIT_COLUMNS)} FROM return_visits WHERE ticket_id = ? "
+                                           "ORDER BY id", (tid,)).fetchall()
+        return hash((tuple(one), tuple(map(tuple, events)), tuple(map(tuple, visits))))
 
     # ---- tickets (flat rows) ------------------------------------------------------------------------------
     def tickets(self, rows: list[Row], shape: TicketShape, sheet: str) -> list[Row]:
@@ -200,8 +167,8 @@ class Writer(LaidOut):
             f"SELECT ticket_id, sheet, row_no, digest FROM {self.t_rows} WHERE ticket_id IN ({{}})",
             [v[0] for v in existing.values()])} if existing else {}
         late = [v[0] for v in existing.values() if v[0] >= self.first_ticket and v[0] not in seen]
-        if late:
-            seen.update(self._block_marks(late))
+        if late and self.unmarked is not None:
+            seen.update(self.unmarked(late))
         new_tickets, new_events, new_visits, updates, marks, rejected = [], [], [], [], [], []
         to_compare = []
         next_ticket, inserted = self.next_ticket, 0
@@ -212,8 +179,8 @@ class Writer(LaidOut):
             hit = existing.get(no)
             if hit is not None and hit[0] in seen:
                 first_sheet, first_row, first_digest = seen[hit[0]]
-                if first_digest is None:  # inserted by `add_new`: as stored, it is exactly what its row gave
-                    first_digest = self._stored_digest(hit[0])
+                if first_digest is None:  # inserted without a mark: as stored, it is exactly what its row gave
+                    first_digest = self.stored_digest(hit[0])
                     seen[hit[0]] = (first_sheet, first_row, first_digest)
                 where = f"{'工作表“' + first_sheet + '”' if first_sheet != sheet else ''}第 {first_row} 行"
                 if first_digest == digest:
@@ -254,9 +221,9 @@ class Writer(LaidOut):
                     c["unchanged"] += 1
         self._insert("tickets", ("id",) + TICKET_COLUMNS, new_tickets)
         sets = ", ".join(f"{col} = ?" for col in TICKET_COLUMNS[1:])
-        if updates and self.references is not None:
-            self.references.check("tickets", TICKET_COLUMNS[1:] + ("id",), lambda i: {r[i] for r in updates})
-        self._many(f"UPDATE tickets SET {sets} WHERE id = ?", updates)
+        if updates:
+            self.inserts.check("tickets", TICKET_COLUMNS[1:] + ("id",), updates)
+        self.many(f"UPDATE tickets SET {sets} WHERE id = ?", updates)
         self._insert("ticket_events", ("ticket_id",) + EVENT_COLUMNS, new_events)
         self._insert("return_visits", ("ticket_id",) + VISIT_COLUMNS, new_visits)
         self._insert(self.t_rows, ("ticket_id", "sheet", "row_no", "digest"), marks)
@@ -293,7 +260,7 @@ class Writer(LaidOut):
                     if n > 0:
                         out.extend([(tid,) + values] * n)
                         changed.add(tid)
-            self._many(f"DELETE FROM {table} WHERE id = ?", deletes)
+            self.many(f"DELETE FROM {table} WHERE id = ?", deletes)
             if deletes:
                 self.counts[table]["removed"] += len(deletes)
         return changed
@@ -332,7 +299,7 @@ class Writer(LaidOut):
                 c["inserted"] += 1
         self._insert(table, ("ticket_id",) + columns, inserts)
         self._insert(self.t_match, ("tbl", "id"), matched)
-        self._many(f"INSERT INTO {self.t_touch} (tbl, ticket_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        self.many(f"INSERT INTO {self.t_touch} (tbl, ticket_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                    [(table, t) for t in tids])
         return rejected
 
@@ -368,8 +335,7 @@ class Writer(LaidOut):
             name, group, region, platform, order = r.item
             found = self.conn.execute(text("SELECT id, unit_group, region, platform, sort_order FROM units WHERE name = :n"),
                                       {"n": name}).first()
-            if self.references is not None:
-                self.references.check("units", ("platform",), lambda i: {platform})
+            self.inserts.check("units", ("platform",), [(platform,)])
             if found is None:
                 uid = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM units")
                 if order is None:
@@ -404,14 +370,9 @@ class Writer(LaidOut):
                  ).replace("?", self.ph), (platform, lo, hi)).rowcount
             if n:
                 self.counts["calls"]["removed"] += n
-        for t in (self.t_rows, self.t_match, self.t_touch, self.t_blocks):
+        for t in self.temporary:
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {t}")
-        if self.references is not None:  # what the file added to the reference tables (refs.py), as SQLite checks it
-            self.references.check_tables(("units", "unit_aliases", "subcategories"))
-        for index in self.dropped:
-            index.create(self.conn)
-        if self.sqlite:
-            self.conn.exec_driver_sql("PRAGMA cache_size = -2000")  # the pooled connection goes back as it was
+        self.inserts.finish()
         if not self.sqlite:
             for table in ("tickets", "units", "ticket_events", "return_visits", "calls"):
                 self.conn.exec_driver_sql(

@@ -3,12 +3,13 @@
 Why: an export row is a *summary* of a ticket's life (受理时间, 承办单位, 办结时间, 回访结果 in one line), while
 the store keeps the life itself as `ticket_events`, from which every duration and on-time figure is derived.
 So a flat row is expanded into the events it implies — accept, dispatch (with the deadline), sign, contact,
-feedback, complete, visit — exactly as the demo generator and the work-order service record them, and the
-return visit into `return_visits`. Only the milestones the file actually carries are derived; the kinds it
+feedback, complete, visit — by the one expansion the demo generator uses too
+(`hotline.domain.history.implied_events`, here through `row_events`), and the return visit into
+`return_visits`. Only the milestones the file actually carries are derived; the kinds it
 does not carry are left alone in the store (see `TicketShape.scope`).
 
 Rules decided here (documented in docs/import.md):
-- 派发时间 defaults to 受理时间; 反馈时间 to 办结时间; 联系时间 to 反馈/办结时间.
+- 派发时间 defaults to 受理时间; 反馈时间 to 办结时间; 联系时间 to 反馈/办结/派发时间 (`row_events`).
 - The deadline (办理时限) is taken from the file, computed on the working-day calendar from the dispatch
   (`deadline: computed`, 咨询/求助 3 and 投诉/建议 5 working days unless the mapping says otherwise), or left
   empty (`deadline: none`).
@@ -23,21 +24,23 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from hotline.domain.calendar import CalendarNotConfigured, load_default_calendar
+from hotline.domain.history import EVENT_FIELDS, implied_events, liaison_of
 from hotline.domain.sla import default_rules
 from hotline.ingest.convert import Row
 from hotline.ingest.fields import REQUIRED, TABLES
 from hotline.ingest.header import Layout
 from hotline.ingest.mapping import Mapping, Rules
-from hotline.ingest.refs import OTHER_SUBCATEGORY, Refs
+from hotline.ingest.resolve import OTHER_SUBCATEGORY, Refs
 from hotline.ingest.values import key
 
 TICKET_COLUMNS = ("ticket_no", "platform", "accepted_at", "channel", "appeal_type", "subcategory_id", "region",
                   "civility", "content", "caller_name", "caller_phone", "resolution", "unit_id", "state")
-EVENT_COLUMNS = ("kind", "at", "actor", "unit_id", "from_state", "to_state", "due_at", "note")
+EVENT_COLUMNS = EVENT_FIELDS  # (the store's column order)
 VISIT_COLUMNS = ("visited_at", "method", "result", "note")
 CALL_COLUMNS = ("platform", "called_at", "answered", "wait_seconds", "talk_seconds")
 UNIT_COLUMNS = ("name", "unit_group", "region", "platform", "sort_order")
 NO_CONTENT = "（导入数据未含诉求内容）"
+VISIT_TIME_NOTE = "文件没有回访时间列：回访按办结时间（或受理时间）计入月份"
 _DIGITS14 = re.compile(r"\d{14}")
 T = TABLES["tickets"]
 
@@ -234,54 +237,64 @@ class TicketFinisher:
         return due
 
     def _derive(self, row: Row, resolution: str, unit_id: int | None, appeal: str):
-        rec, scope = row.rec, self.shape.scope
+        rec = row.rec
         D = self.T  # timestamps as stored (T is the field table: its labels name repairs)
-        acc = rec["accepted_at"]
-        completed, feedback_at = rec.get("completed_at"), rec.get("feedback_at")
-        liaison = f"{self.refs.unit_name[unit_id]}联络员" if unit_id is not None else "承办单位联络员"
-        ev = []
-        state = "accepted"
-        if "accept" in scope:
-            ev.append(("accept", D(acc), "话务员", None, None, "accepted", None, None))
+        acc, completed, dispatched_at = rec["accepted_at"], rec.get("completed_at"), rec.get("dispatched_at")
+        visits, visited_at = self._visit(row, acc, completed)
         dispatched = resolution == "dispatched"
-        if not dispatched:
-            if "resolve_online" in scope:
-                ev.append(("resolve_online", D(completed or acc), "话务员", None, "accepted", "resolved_online", None, None))
-            state = "resolved_online"
-        elif unit_id is not None or rec.get("dispatched_at") is not None:
-            at = rec.get("dispatched_at") or acc
-            if "dispatch" in scope:
-                due = self._due(row, at, appeal)
-                ev.append(("dispatch", D(at), "派单员", unit_id, state, "dispatched", due if due is None else D(due), None))
-            state = "dispatched"
-            if rec.get("signed_at") is not None and "sign" in scope:
-                ev.append(("sign", D(rec["signed_at"]), liaison, unit_id, state, "signed", None, None))
-                state = "signed"
-            if (rec.get("contacted") or rec.get("contacted_at")) and "contact" in scope:
-                when = rec.get("contacted_at") or feedback_at or completed or at
-                ev.append(("contact", D(when), liaison, unit_id, None, None, None, "已联系诉求人"))
-            if (feedback_at or completed) and "feedback" in scope:
-                ev.append(("feedback", D(feedback_at or completed), liaison, unit_id, state, state, None, rec.get("feedback")))
-            if completed is not None and "complete" in scope:
-                ev.append(("complete", D(completed), liaison, unit_id, state, "completed", None, None))
-                state = "completed"
-        visits = []
-        result, visited_at = rec.get("visit_result"), rec.get("visited_at")
-        if self.shape.visits and (result or visited_at):
-            if visited_at is None:
-                visited_at = completed or acc
-                if self.visit_time_column:
-                    row.repair(T["visited_at"], None, "回访时间为空，按办结时间（或受理时间）计")
-                else:
-                    self.notes.add("文件没有回访时间列：回访按办结时间（或受理时间）计入月份")
-            if result is None:
-                result = "unrated"
-                row.repair(T["visit_result"], None, "回访结果为空，按未评价计")
-            visits.append((D(visited_at), rec.get("visit_method", self.default_method), result, rec.get("visit_note")))
-            if dispatched and "visit" in scope:
-                ev.append(("visit", D(visited_at), "回访员", unit_id, state, "visited", None, None))
-                state = "visited"
+        due = None
+        if dispatched and "dispatch" in self.shape.scope and (unit_id is not None or dispatched_at is not None):
+            due = self._due(row, dispatched_at or acc, appeal)
+        ev, state = row_events(
+            D(acc), dispatched=dispatched, unit_id=unit_id, liaison=self.liaison(unit_id), dispatched_at=stored(D, dispatched_at),
+            due_at=stored(D, due), signed_at=stored(D, rec.get("signed_at")), contacted=rec.get("contacted"),
+            contacted_at=stored(D, rec.get("contacted_at")), feedback_at=stored(D, rec.get("feedback_at")),
+            feedback=rec.get("feedback"), completed_at=stored(D, completed), visited_at=visited_at, kinds=self.shape.scope)
         return ev, visits, state
+
+    def liaison(self, unit_id: int | None) -> str:
+        return liaison_of(self.refs.unit_name[unit_id] if unit_id is not None else None)
+
+    def _visit(self, row: Row, acc, completed) -> tuple[list, object]:
+        """The row's return visit (`return_visits`), and its time as stored (None: no visit)."""
+        rec = row.rec
+        result, visited_at = rec.get("visit_result"), rec.get("visited_at")
+        if not (self.shape.visits and (result or visited_at)):
+            return [], None
+        if visited_at is None:
+            visited_at = completed or acc
+            if self.visit_time_column:
+                row.repair(T["visited_at"], None, "回访时间为空，按办结时间（或受理时间）计")
+            else:
+                self.notes.add(VISIT_TIME_NOTE)
+        if result is None:
+            result = "unrated"
+            row.repair(T["visit_result"], None, "回访结果为空，按未评价计")
+        at = self.T(visited_at)
+        return [(at, rec.get("visit_method", self.default_method), result, rec.get("visit_note"))], at
+
+
+def stored(dbtime, value):
+    """A timestamp as the store keeps it; None stays None."""
+    return None if value is None else dbtime(value)
+
+
+def row_events(accepted_at, *, dispatched: bool, unit_id: int | None, liaison: str, dispatched_at, due_at, signed_at,
+               contacted, contacted_at, feedback_at, feedback: str | None, completed_at, visited_at,
+               kinds: frozenset[str], null=None) -> tuple[list[tuple], str]:
+    """The events an export row implies: the importer's own rules for its empty milestone columns, then the one
+    expansion every writer of events shares (`hotline.domain.history.implied_events`).
+
+    The importer's rules (docs/import.md): 派发时间 defaults to 受理时间 (in `implied_events`); 反馈时间 to
+    办结时间; 联系时间 — when 是否联系诉求人 says so or a 联系时间 is given — to 反馈/办结/派发时间. Times come in the
+    form the store keeps (the same form for all of them: `or` picks the first one given)."""
+    if not dispatched:
+        return implied_events(accepted_at, dispatched=False, completed_at=completed_at, kinds=kinds, null=null)
+    feedback_at = feedback_at or completed_at
+    contacted_at = (contacted_at or feedback_at or dispatched_at or accepted_at) if contacted or contacted_at else None
+    return implied_events(accepted_at, dispatched=True, unit_id=unit_id, liaison=liaison, dispatched_at=dispatched_at,
+                          due_at=due_at, signed_at=signed_at, contacted_at=contacted_at, feedback_at=feedback_at,
+                          feedback=feedback, completed_at=completed_at, visited_at=visited_at, kinds=kinds, null=null)
 
 
 def finish_child(row: Row, kind: str, mapping: Mapping, dbtime=None) -> None:

@@ -1,6 +1,6 @@
 """New tickets written from parameters laid out in advance, by the process that converted them.
 
-Why: when a big sheet is converted in a second process (hotline.ingest.parallel), this process has nothing left
+Why: when a big sheet is converted in a second process (hotline.ingest.fast.parallel), this process has nothing left
 to do but write — so everything that can be prepared is prepared there: each chunk's new tickets, events and
 visits arrive as the parameter tuples of the writer's multi-row INSERTs. Here they are checked (constraints.py)
 and executed as they are. Details that each save a measurable share of the write:
@@ -18,7 +18,7 @@ and executed as they are. Details that each save a measurable share of the write
   and its transaction is rolled back;
 - instead of a duplicate mark per ticket, one block per chunk keeps the tickets' row numbers; the digest of
   such a ticket, needed only when the file repeats it, is taken from the store, where it is exactly what its
-  row gave (`_stored_digest`).
+  row gave (`Writer.stored_digest`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ import struct
 from functools import lru_cache
 from itertools import chain
 
-from hotline.ingest.records import EVENT_COLUMNS, TICKET_COLUMNS, VISIT_COLUMNS
+from hotline.ingest.derive import EVENT_COLUMNS, TICKET_COLUMNS, VISIT_COLUMNS
+from hotline.ingest.fast.bulk import BulkInserts, statement_sizes
+from hotline.ingest.write import Writer, select_in
 
 NULL = 0.5
 # table: (columns laid out — an offset first, but for tickets —, columns read through the NULL stand-in, columns whose Nones
@@ -39,37 +41,6 @@ LAYOUT = {
     "return_visits": (("ticket_id",) + VISIT_COLUMNS, ("note",), ("note",), ()),
 }
 _NULLS, _BACK = {None: NULL}, {NULL: None}
-BATCH = 900  # parameters per IN (...) list: below every driver's limit
-
-
-def statement_sizes(n: int, per: int) -> list[int]:
-    """Rows per INSERT for `n` rows: statements of `per`, the rest in powers of two. Why: Python's sqlite3 keeps
-    the last 128 statements it prepared, and one of a few hundred rows takes about a megabyte — a statement for
-    each chunk's odd rest made memory grow with the file (up to 150 MB); this way a dozen per table at most."""
-    sizes = [per] * (n // per)
-    rest = n % per
-    while rest:
-        size = 1 << (rest.bit_length() - 1)
-        sizes.append(size)
-        rest -= size
-    return sizes
-
-
-def padded(values: list) -> list:
-    """An IN (…) list lengthened to one of a few sizes by repeating its last value (same result), for the same
-    reason as `statement_sizes`."""
-    n = len(values)
-    size = BATCH if n > BATCH // 2 else 1 << (n - 1).bit_length()
-    return values + [values[-1]] * (size - n)
-
-
-def select_in(conn, sql: str, values: list, ph: str = "?"):
-    """The rows of `sql` (containing `IN ({})`) over `values`, a batch at a time (of the few sizes `padded`
-    gives), lazily: a caller that needs only the first row stops the batches there."""
-    for i in range(0, len(values), BATCH):
-        part = padded(values[i:i + BATCH])
-        # fetched whole before yielding: no statement is left open when the caller stops early
-        yield from conn.exec_driver_sql(sql.format(", ".join([ph] * len(part))), tuple(part)).fetchall()
 
 
 def per_statement(table: str, multi_params: int) -> int:
@@ -122,7 +93,19 @@ def values_clause(columns: tuple, nullable: tuple, rows: int, offset: bool) -> s
 
 
 class LaidOut:
-    """The part of `Writer` that writes laid-out new tickets (SQLite only)."""
+    """Writes laid-out new tickets for a `Writer` whose inserts are `BulkInserts` (SQLite only): made once per
+    sheet converted in a second process."""
+
+    def __init__(self, writer: Writer):
+        if not isinstance(writer.inserts, BulkInserts):
+            raise TypeError("laid-out tickets need the writer's BulkInserts (SQLite)")
+        self.writer, self.bulk, self.conn = writer, writer.inserts, writer.conn
+        self.t_blocks = f"_imp_blocks_{writer.serial}"  # row numbers of the tickets `add_new` inserted, a block per chunk
+        self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.t_blocks} (first INTEGER PRIMARY KEY, "
+                                  "sheet TEXT, row_nos BLOB)")
+        if self.t_blocks not in writer.temporary:
+            writer.temporary.append(self.t_blocks)
+        writer.unmarked = self.block_marks
 
     def known(self, nos: list[str]) -> bool:
         """Whether any of these ticket numbers is stored (loaded before, or earlier in this file)."""
@@ -130,15 +113,18 @@ class LaidOut:
 
     def touched_numbers(self) -> list[str]:
         """The numbers of the tickets this file has inserted or updated so far."""
-        return [no for no, in self.conn.exec_driver_sql(f"SELECT ticket_no FROM tickets WHERE id >= {self.first_ticket} "
-                                                        f"OR id IN (SELECT ticket_id FROM {self.t_rows})")]
+        w = self.writer
+        return [no for no, in self.conn.exec_driver_sql(f"SELECT ticket_no FROM tickets WHERE id >= {w.first_ticket} "
+                                                        f"OR id IN (SELECT ticket_id FROM {w.t_rows})")]
 
     def add_new(self, sheet: str, n: int, tickets: list, events: list, visits: list, row_nos: bytes) -> None:
         """Insert `n` tickets known to be new (`known` said none is stored, none repeats) with their events and
-        visits: the rows `tickets` would insert for them, in the same order, and the block of their row numbers."""
-        c = self.counts["tickets"]
-        base = self.next_ticket
-        self.next_ticket = base + n
+        visits: the rows `Writer.tickets` would insert for them, in the same order, and the block of their row
+        numbers."""
+        w = self.writer
+        c = w.counts["tickets"]
+        base = w.next_ticket
+        w.next_ticket = base + n
         if "inserted" not in c:
             c["inserted"] = 0
         c["inserted"] += n
@@ -150,7 +136,7 @@ class LaidOut:
         self.conn.exec_driver_sql(f"INSERT INTO {self.t_blocks} VALUES (?, ?, ?)", (base, sheet, row_nos))
 
     def _insert_laid_out(self, table: str, statements: list, base: int | None = None):
-        """Multi-row INSERTs of laid-out parameters; constraints as `Writer._insert`. Returns the last rowid.
+        """Multi-row INSERTs of laid-out parameters; constraints as `BulkInserts.insert`. Returns the last rowid.
 
         The CHECK constraints are verified here, not in the converting process: this one has time to spare
         while the other converts (and the column sets serve the foreign-key check too)."""
@@ -166,11 +152,12 @@ class LaidOut:
                 sets[i].discard(NULL)
             return sets[i]
 
-        if self.references is not None:
-            self.references.check(table, columns, lambda i: {base + v for v in values_of(i)}
+        bulk = self.bulk
+        if bulk.references is not None:
+            bulk.references.check(table, columns, lambda i: {base + v for v in values_of(i)}
                                   if i == 0 and base is not None else values_of(i))
         head = f"INSERT OR FAIL INTO {table} ({', '.join(columns)}) VALUES "
-        self.ignore_checks(self._passes_checks(table, columns, values_of))  # (left as set: see there)
+        bulk.ignore_checks(bulk.passes_checks(table, columns, values_of))  # (left as set: see there)
         sql, rows, result = None, 0, None
         for params in statements:
             if len(params) != rows * width:
@@ -179,7 +166,7 @@ class LaidOut:
             result = self.conn.exec_driver_sql(sql, params if base is None else (base,) + params)
         return result.lastrowid
 
-    def _block_marks(self, tids: list[int]) -> dict[int, tuple]:
+    def block_marks(self, tids: list[int]) -> dict[int, tuple]:
         """(sheet, row number, None) of tickets inserted by `add_new`."""
         out = {}
         for tid in tids:
@@ -188,13 +175,3 @@ class LaidOut:
             if rec is not None and 8 * (tid - rec[0]) < len(rec[2]):
                 out[tid] = (rec[1], struct.unpack_from("=q", rec[2], 8 * (tid - rec[0]))[0], None)
         return out
-
-    def _stored_digest(self, tid: int) -> int:
-        """The digest `Writer.tickets` gives a row, of a ticket as stored (booleans come back as 0/1: equal, same
-        hash). Only for tickets inserted by `add_new` (all their events and visits came from their row)."""
-        one = self.conn.exec_driver_sql(f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE id = ?", (tid,)).first()
-        events = self.conn.exec_driver_sql(f"SELECT {', '.join(EVENT_COLUMNS)} FROM ticket_events WHERE ticket_id = ? "
-                                           "ORDER BY id", (tid,)).fetchall()
-        visits = self.conn.exec_driver_sql(f"SELECT {', '.join(VISIT_COLUMNS)} FROM return_visits WHERE ticket_id = ? "
-                                           "ORDER BY id", (tid,)).fetchall()
-        return hash((tuple(one), tuple(map(tuple, events)), tuple(map(tuple, visits))))

@@ -1,7 +1,7 @@
-"""A chunk of a ticket sheet as it crosses from the converting process to the writing one (hotline.ingest.parallel).
+"""A chunk of a ticket sheet as it crosses from the converting process to the writing one (hotline.ingest.fast.parallel).
 
 Why a format of its own: the writing process is the bottleneck, so the chunk arrives as close as possible to
-what it executes — the new tickets, events and visits laid out as INSERT parameters (hotline.ingest.laidout) —
+what it executes — the new tickets, events and visits laid out as INSERT parameters (hotline.ingest.fast.laidout) —
 and with as few objects as possible to unpack: no Row objects; one byte per row saying what became of it; the
 rows the rejects workbook needs; row numbers as one array; the raw cells of a good row only if the writer may
 still reject it, as a repeat of a ticket the file loaded before (`Numbers`). Should the chunk not go in as it
@@ -17,9 +17,9 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from hotline.ingest.convert import CACHE_LIMIT, Row
-from hotline.ingest.fast import FastTickets, _blank
-from hotline.ingest.laidout import lay_out, rows_of
-from hotline.ingest.records import TicketItem
+from hotline.ingest.derive import TicketItem
+from hotline.ingest.fast.columns import FastTickets, _blank
+from hotline.ingest.fast.laidout import lay_out, rows_of
 
 NEW, REPAIRED, REJECTED, DEFERRED = b"N"[0], b"R"[0], b"E"[0], b"D"[0]
 TABLES = ("tickets", "ticket_events", "return_visits")

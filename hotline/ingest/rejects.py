@@ -1,4 +1,4 @@
-"""What an import leaves behind for people: the summary (JSON) and the rejects workbook.
+"""What an import leaves behind for people who fix rows: the rejects workbook (or CSV files).
 
 Why a workbook and not a log: the person who fixes rejected rows works in Excel/WPS. The rejects sheet has
 the file's own header and the rejected rows exactly as they were, plus columns saying 文件、工作表、行号、
@@ -7,16 +7,14 @@ the file's own header and the rejected rows exactly as they were, plus columns s
 lists every value that was repaired (已修正) and how each unit spelling was matched (单位对照), which is the
 reviewable alias table: its 原始写法/对应单位 columns can be edited and passed back with `--aliases`.
 
-Bookkeeping stays in files on purpose: the schema belongs to the canonical tables, not to import history.
-Both files are written to a temporary name and renamed at the end, so a failed import leaves none behind.
+Bookkeeping stays in files on purpose (the summary: summary.py). The workbook is written to a temporary name
+and renamed at the end, so a failed import leaves none behind.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import os
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,56 +24,6 @@ EXTRA = ["原文件", "工作表", "行号", "错误字段", "错误值", "错�
 REPAIR_HEADERS = ["原文件", "工作表", "行号", "字段", "原值", "说明"]
 UNIT_HEADERS = ["原始写法", "对应单位", "方式", "行数"]
 MAX_SHEET_ROWS = 1_000_000
-
-
-@dataclass
-class SheetSummary:
-    name: str
-    kind: str | None = None
-    header_row: int | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    unused: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    rows: int = 0
-    blank_rows: int = 0
-    rejected: int = 0
-    repaired: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class FileSummary:
-    file: str
-    mapping: str
-    status: str = "loaded"  # loaded | failed
-    error: str | None = None
-    format: str | None = None
-    encoding: str | None = None
-    sheets: list[SheetSummary] = field(default_factory=list)
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    rejected: int = 0
-    repaired: int = 0
-    units_created: list[str] = field(default_factory=list)
-    aliases_learned: list[list[str]] = field(default_factory=list)
-    reference_added: list[str] = field(default_factory=list)
-    report_gaps: list[str] = field(default_factory=list)
-    rejects_file: str | None = None
-    summary_file: str | None = None
-    seconds: float = 0.0
-    rows_per_second: float = 0.0
-
-    def fail(self, message: str) -> FileSummary:
-        self.status, self.error = "failed", message
-        return self
-
-    def write(self, folder: Path) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{Path(self.file).name}.summary.json"
-        self.summary_file = str(target)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, target)
-        return target
 
 
 def _cell(value):

@@ -1,12 +1,12 @@
 """A big ticket sheet read and converted in a second process while this one writes it to the store.
 
 Why: a million-row CSV must load in under 30 s on two cores. Reading the CSV and turning its rows into tickets
-(hotline.ingest.fast) is about a third of the work, writing to SQLite the rest, and both are Python holding the
+(hotline.ingest.fast.columns) is about a third of the work, writing to SQLite the rest, and both are Python holding the
 GIL — a thread gained nothing (tried). So a forked process reads and converts chunk n+1 while this one writes
 chunk n.
 
-What crosses the pipe, per chunk (hotline.ingest.packed): the new tickets, events and visits already laid out as
-the parameters of the writer's multi-row INSERTs (hotline.ingest.laidout), their row numbers, and the rows the
+What crosses the pipe, per chunk (hotline.ingest.fast.packed): the new tickets, events and visits already laid out as
+the parameters of the writer's multi-row INSERTs (hotline.ingest.fast.laidout), their row numbers, and the rows the
 rejects workbook needs — written with marshal, and by a thread of the converting process, so that it converts
 on while the writer is busy. Up to three chunks wait; memory does not grow with the file.
 
@@ -27,7 +27,7 @@ Why the result is the same as in one process:
   both; this one rolls back and terminates it) and exits when its next write to the pipe fails.
 
 While the other process converts, this one keeps the easy secondary indexes up to date
-(`writer.KEPT_DURING_LOAD`), so that less is left for the end of the file, when nothing runs beside it. Only CSV files (read lazily from a file of their
+(`bulk.KEPT_DURING_LOAD`), so that less is left for the end of the file, when nothing runs beside it. Only CSV files (read lazily from a file of their
 own) take this path, and only where processes can be forked (Linux); the first chunk is always loaded here.
 """
 
@@ -42,79 +42,33 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from itertools import islice
-from operator import itemgetter
 
 from hotline.ingest.convert import Row
-from hotline.ingest.fast import FastTickets
-from hotline.ingest.laidout import NULL, per_statement
-from hotline.ingest.packed import DEFERRED, TABLES, Numbers, Packed, merge, noted, pack, rebuild
-from hotline.ingest.sources import SourceError
-from hotline.ingest.writer import Writer
+from hotline.ingest.fast.columns import FastTickets
+from hotline.ingest.fast.laidout import NULL, LaidOut, per_statement
+from hotline.ingest.fast.packed import DEFERRED, TABLES, Numbers, Packed, merge, noted, pack, rebuild
+from hotline.ingest.read import SourceError
+from hotline.ingest.write import Writer
 
-PARALLEL = True  # tests switch it off to compare
 HEAD = 5_000  # rows loaded here before the other process starts: most unit spellings are met by then (`Units`)
 KINDS = ("csv",)  # sources read from a file of their own; Parquet's reader runs threads (not safe to fork)
 
 
 def available(kind: str) -> bool:
-    return PARALLEL and kind in KINDS and "fork" in multiprocessing.get_all_start_methods()
-
-
-def batches(rows: Iterator, size: int, first: int, blank: Callable, tally: list, head: int = 0) -> Iterator[list]:
-    """The sheet's non-blank rows in lists of `size` — the first of `head` if given, the last one shorter, maybe
-    empty. `tally` counts [rows, blank rows] read so far — also when reading fails half-way: the rows read before
-    it are counted."""
-    batch: list = []
-    size, later = head or size, size
-    while True:
-        block: list = []
-        try:
-            block.extend(islice(rows, size - len(batch)))  # (what was read before an error stays in `block`)
-        except BaseException:
-            kept = _non_blank(block, first, blank)
-            tally[0] += len(batch) + len(kept)
-            tally[1] += len(block) - len(kept)
-            raise
-        if not block:
-            break
-        kept = _non_blank(block, first, blank)
-        tally[1] += len(block) - len(kept)
-        batch += kept
-        if len(batch) >= size:
-            tally[0] += len(batch)
-            yield batch
-            batch, size = [], later
-    tally[0] += len(batch)
-    yield batch
-
-
-def _non_blank(block: list, first: int, blank: Callable) -> list:
-    """The rows of `block` with something in a column the mapping reads (`blank`): at once when the first such
-    column is filled in every row (text, not only spaces), else row by row."""
-    try:
-        firsts = list(map(itemgetter(first), map(itemgetter(1), block)))
-        if set(map(type, firsts)) == {str} and all(firsts) and not any(map(str.isspace, firsts)):
-            return block
-    except IndexError:  # a short row
-        pass
-    out = []
-    for item in block:
-        cells = item[1]
-        v = cells[first] if first < len(cells) else None
-        if (v.__class__ is str and v and not v.isspace()) or not blank(cells):
-            out.append(item)
-    return out
+    return kind in KINDS and "fork" in multiprocessing.get_all_start_methods()
 
 
 def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer, sheet: str,
          step: Callable[[list[Row], bool], None]) -> None:
     """Convert `chunks` in a forked process; hand each chunk's rows to `step` in order, with whether they were
     written already (new tickets) or still are to be (`Writer.tickets`)."""
+    laid_out = LaidOut(writer)
+    bulk = laid_out.bulk
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)  # chunks, from the other process
     updates, told = ctx.Pipe(duplex=False)  # units this process resolved, to it (`Units`)
-    per = tuple(per_statement(t, writer.multi_params) for t in TABLES)
-    touched = writer.touched_numbers()  # (their `Numbers` is made in the other process: memory only there)
+    per = tuple(per_statement(t, bulk.multi_params) for t in TABLES)
+    touched = laid_out.touched_numbers()  # (their `Numbers` is made in the other process: memory only there)
     fresh = writer.first_ticket == 1  # no tickets in the store before this file: only its own can come again
     units = Units(fast)
     proc = ctx.Process(target=_convert, args=(sender, receiver, updates, told, chunks, tally, fast, per,
@@ -133,12 +87,12 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
                 tally[0] += msg.rows
                 tally[1] += msg.blank
                 again = [msg.nos[k] for k in msg.cells[0]] if fresh else msg.nos  # (`Numbers`)
-                if DEFERRED not in msg.kinds and not msg.twice and not writer.known(again):
+                if DEFERRED not in msg.kinds and not msg.twice and not laid_out.known(again):
                     if msg.nos:
-                        writer.add_new(sheet, len(msg.nos), *msg.params, msg.row_nos)
+                        laid_out.add_new(sheet, len(msg.nos), *msg.params, msg.row_nos)
                     step(noted(msg, sheet), True)
                 else:
-                    writer.ignore_checks(False)  # (left on by `add_new`; what follows may write anything)
+                    bulk.ignore_checks(False)  # (left on by `add_new`; what follows may write anything)
                     step(rebuild(msg, sheet, fast), False)
                     if DEFERRED in msg.kinds:
                         units.tell(told, msg.seq)
@@ -150,7 +104,7 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
                 raise msg[1]
     finally:
         if not writer.conn.invalidated:  # (an interrupted driver call: the connection is discarded anyway)
-            writer.ignore_checks(False)
+            bulk.ignore_checks(False)
         receiver.close()
         told.close()
         if proc.is_alive():
@@ -222,7 +176,7 @@ def _convert(sender, receiver, updates, told, chunks, tally, fast: FastTickets, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     receiver.close()
     told.close()
-    fast.null = NULL  # derived events come with the writer's stand-in for NULL (hotline.ingest.laidout)
+    fast.null = NULL  # derived events come with the writer's stand-in for NULL (hotline.ingest.fast.laidout)
     numbers = Numbers(touched)
     del touched[:]
     uses = fast.unit_parse.uses if fast.unit_parse is not None else {}
