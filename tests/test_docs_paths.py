@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "benchmarks").rglob("README.md"))]
 GENERATED = ("benchmarks/data",)  # made by the benchmarks, ignored by git: named in docs, absent on a clean checkout
-PATH = re.compile(r"`((?:hotline|tests|benchmarks|docs)/[\w./*-]+?)(?::\d+)?`")
+PATH = re.compile(r"(?<!then )`((?:hotline|tests|benchmarks|docs)/[\w./*-]+?)(?::\d+)?`")  # "then `x`": where it was
 
 
 def mentioned_paths(text: str) -> set[str]:
@@ -54,3 +54,5 @@ def test_the_checks_read_what_they_claim():
     assert mentioned_paths("see `hotline/domain/month.py` and `hotline/ingest/` or `docs/x.md:12`") == {
         "hotline/domain/month.py", "hotline/ingest", "docs/x.md"}
     assert mentioned_paths("`hotline/data/*.yaml` `var/imports/<file>`") == set()
+    assert mentioned_paths("(then `hotline/ingest/fast.py`, now `hotline/ingest/fast/columns.py`)") == {
+        "hotline/ingest/fast/columns.py"}

@@ -6,7 +6,7 @@ only times the milestones (hotline/generator/build.py) and adds what is its own 
 overdue ticket, the hand-told stories. This module turns those tuples (`EVENT_FIELDS` order) into rows.
 
 Ids are given in write order, so a ticket's events read by id are its history as written: the order
-`check_history` judges (tests/generator/test_histories.py).
+`check_history` judges (tests/generator/test_generated_histories.py).
 """
 
 from __future__ import annotations

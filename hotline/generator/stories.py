@@ -5,7 +5,7 @@ their text and event history are written by hand to match what the seed tells: a
 hopped across nine units with two returns long after the 2-working-day window, and two praised cases.
 Hand-written as they are, their histories are paths the declared lifecycle allows (hotline/data/lifecycle.yaml:
 a unit that signed asks to return the ticket, 退单申请, before it goes back, 退回), as every generated history
-is (tests/generator/test_histories.py).
+is (tests/generator/test_generated_histories.py).
 """
 
 from __future__ import annotations
