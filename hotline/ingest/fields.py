@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotline.store.schema import (
-    APPEAL_TYPES,
-    CHANNELS,
-    EVENT_KINDS,
-    UNIT_GROUPS,
-    VISIT_METHODS,
-    VISIT_RESULTS,
-)
+from hotline.domain.codes import LABELS as CODE_LABELS
 
 
 @dataclass(frozen=True)
@@ -28,26 +21,11 @@ class Field:
     codes: str | None = None  # for type "code": which LABELS table
 
 
-# Chinese label of every code value (the first label is what the export writes; all are accepted on import).
-LABELS: dict[str, dict[str, str]] = {
-    "appeal_type": {"consult": "咨询", "help": "求助", "complaint": "投诉", "suggestion": "建议", "invalid": "无效",
-                    "other": "其他"},
-    "channel": {"phone": "电话", "web": "网站", "wechat": "微信", "app": "APP", "mailbox": "信箱"},
-    "resolution": {"online": "在线办结", "dispatched": "派发"},
-    "state": {"accepted": "已受理", "resolved_online": "已在线办结", "dispatched": "已派发", "signed": "已签收",
-              "returned": "已退回", "completed": "已办结", "visited": "已回访"},
-    "visit_method": {"phone": "电话", "sms": "短信", "ivr": "语音"},
-    "visit_result": {"satisfied": "满意", "fairly_satisfied": "基本满意", "dissatisfied": "不满意", "unrated": "未评价"},
-    "event_kind": {"accept": "受理", "resolve_online": "在线办结", "dispatch": "派发", "sign": "签收",
-                   "return_request": "退单申请", "return": "退回", "return_refused": "退单驳回", "reassign": "改派",
-                   "extension_request": "延期申请", "extension_approved": "延期批准", "extension_refused": "延期驳回",
-                   "feedback": "反馈", "complete": "办结", "contact": "联系诉求人", "reminder": "催办", "visit": "回访",
-                   "reopen": "重办", "archive": "归档"},
-    "unit_group": {"region": "县市区、园区（示范区）", "city_dept": "市直、驻潭单位", "public_service": "承担公共服务的企事业单位"},
-}
-assert set(LABELS["appeal_type"]) == set(APPEAL_TYPES) and set(LABELS["channel"]) == set(CHANNELS)
-assert set(LABELS["event_kind"]) == set(EVENT_KINDS) and set(LABELS["unit_group"]) == set(UNIT_GROUPS)
-assert set(LABELS["visit_method"]) == set(VISIT_METHODS) and set(LABELS["visit_result"]) == set(VISIT_RESULTS)
+# The code lists an import reads and the export writes, with their Chinese words: the domain's vocabulary
+# (hotline/data/codes.yaml; the states are the lifecycle's, all of them). The export writes the word; an import
+# reads the word or the code, and a mapping's `values` add a platform's own wording (hotline/data/mappings).
+LABELS = {name: CODE_LABELS[name] for name in ("appeal_type", "channel", "resolution", "state", "visit_method",
+                                               "visit_result", "event_kind", "unit_group")}
 OPEN_CODES = {"state"}  # tickets.state is not constrained: other snake_case codes pass through unchanged
 
 

@@ -95,3 +95,26 @@ def test_roundtrip_of_a_generated_month_in_a_new_store(seed_store, tmp_path):
 def test_roundtrip_of_the_generated_september(seed_store, tmp_path):
     target, files, first, written = roundtrip(seed_store, tmp_path, "parquet", "2022-09")
     assert written["tickets"][1] > 30_000 and written["calls"][1] > 50_000
+
+
+def test_every_lifecycle_state_is_exported_in_chinese_and_read_back(tiny_store, tmp_path):
+    # the export used to know 7 of the 11 states and wrote e.g. `archived` untranslated
+    from python_calamine import CalamineWorkbook
+
+    from hotline.domain.codes import STATES, label
+
+    source = tmp_path / "states.sqlite"
+    shutil.copy(tiny_store, source)
+    wanted = ["pending_dispatch", "return_requested", "extension_requested", "archived", "returned",
+              "resolved_online", "visited"]
+    con = sqlite3.connect(source)
+    for tid, state in enumerate(wanted, start=1):
+        con.execute("UPDATE tickets SET state = ? WHERE id = ?", (state, tid))
+    con.commit()
+    con.close()
+    _, files, _, _ = roundtrip(source, tmp_path, "xlsx", None)  # asserts the store read back is the same
+    rows = CalamineWorkbook.from_path(str(files[0])).get_sheet_by_name("工单").to_python()
+    column = rows[0].index("工单状态")
+    written = {r[column] for r in rows[1:]}
+    assert written == {label("state", s) for s in wanted}
+    assert "已归档" in written and not written & set(STATES)  # words, never codes
