@@ -21,6 +21,7 @@ import random
 from functools import lru_cache
 from typing import NamedTuple
 
+from hotline.domain import codes
 from hotline.domain.masking import mask_phone
 from hotline.generator.slots import COMPILER, NO_PLACE_REGION, PLACE_SLOTS, REGIONS, surname
 from hotline.generator.templates import Context, Template, load_text_folder, load_texts, render
@@ -38,7 +39,7 @@ __all__ = [
     "unit_feedback",
 ]
 
-APPEAL_TYPES = ("consult", "help", "complaint", "suggestion", "invalid", "other")
+APPEAL_TYPES = codes.APPEAL_TYPES  # the frames below are written per appeal type, in this order
 
 # ---- callers -----------------------------------------------------------------------------------------------
 

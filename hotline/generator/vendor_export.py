@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from hotline.domain.codes import LABELS
 from hotline.domain.registry import taxonomy, unit_registry
 from hotline.generator.content import ticket_content
 
@@ -27,6 +28,7 @@ TITLE = "湘潭市12345政务服务便民热线工单明细表"
 _TYPES = [("咨询", 61), ("求助", 25), ("投诉", 13), ("建议", 1)]
 _CHANNELS = [("电话", 86), ("网站", 5), ("微信", 6), ("APP", 3)]
 _RESULTS = [("满意", 24), ("非常满意", 2), ("基本满意", 30), ("未评价", 30), ("不满意", 11), ("一般", 3)]
+_APPEAL_CODE = {word: code for code, word in LABELS["appeal_type"].items()}  # 咨询 → consult
 _NAMES = ["谭女士", "刘先生", "李女士", "彭先生", "周女士", "易先生", "曾女士", "某市民"]
 
 
@@ -53,8 +55,7 @@ def rows(n: int, seed: int = 12345, start: datetime = datetime(2022, 10, 1)) -> 
         appeal = types[rng.randrange(len(types))]
         key = (sub, appeal, i % 7)
         if key not in pool:
-            code = {"咨询": "consult", "求助": "help", "投诉": "complaint", "建议": "suggestion"}[appeal]
-            pool[key] = ticket_content(rng, sub, code, "雨湖区", "谭女士")
+            pool[key] = ticket_content(rng, sub, _APPEAL_CODE[appeal], "雨湖区", "谭女士")
         no = f"{acc:%y%m%d}{(i % 99999) + 1:05d}{99 + i // 99999 % 900:03d}"
         phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
         row = [i + 1, no, _when(acc), channels[i % len(channels)], appeal, subs[sub].category, sub, pool[key],

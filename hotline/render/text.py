@@ -142,7 +142,7 @@ def environment() -> Environment:
 
 
 def _context(report: M.Report) -> dict:
-    return {"r": report, "year": report.month[:4], "month": str(int(report.month[5:]))}
+    return {"r": report, "year": report.year, "month": report.month_of_year}
 
 
 MARK = re.compile(r"^::(h1|h2|h3|item|fig|annex|sign|date)::\s*(.*)$")

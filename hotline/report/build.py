@@ -235,7 +235,7 @@ class ReportBuilder:
         facts = gather_narrative_input(self.con, self.engine.sources, month, hotspots, handling, spot_checks, period)
         narratives = apply_overrides(draft_narratives(facts, words.narratives), overrides or {})
         return M.Report(
-            city=words.city, month=month, title=words.title.format(city=words.city, month=this.long_label),
+            city=words.city, month=month, year=this.year, month_of_year=this.month, title=words.title.format(city=words.city, month=this.long_label),
             calls=self.calls(month), hotspots=hotspots, handling=handling, **narratives,
             annex1=annexed, annex2=annex2, annex2_header=annex2_header, unit_lists=lists,
             annex3=spot_checks, annex3_period=period, annex3_header=words.annex3.columns,

@@ -241,7 +241,9 @@ class UnitLists(BaseModel):
 
 class Report(BaseModel):
     city: str
-    month: str
+    month: str = Field(description="报告月份 YYYY-MM")
+    year: int = Field(description="报告月份的年（2022），供正文引用")
+    month_of_year: int = Field(description="报告月份的月（10），供正文引用")
     title: str
     calls: CallsOverview
     hotspots: Hotspots
