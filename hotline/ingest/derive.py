@@ -4,12 +4,12 @@ Why: an export row is a *summary* of a ticket's life (受理时间, 承办单位
 the store keeps the life itself as `ticket_events`, from which every duration and on-time figure is derived.
 So a flat row is expanded into the events it implies — accept, dispatch (with the deadline), sign, contact,
 feedback, complete, visit — by the one expansion the demo generator uses too
-(`hotline.domain.history.implied_events`, here through `row_events`), and the return visit into
+(`hotline.domain.history`, here through `RowEvents`), and the return visit into
 `return_visits`. Only the milestones the file actually carries are derived; the kinds it
 does not carry are left alone in the store (see `TicketShape.scope`).
 
 Rules decided here (documented in docs/import.md):
-- 派发时间 defaults to 受理时间; 反馈时间 to 办结时间; 联系时间 to 反馈/办结/派发时间 (`row_events`).
+- 派发时间 defaults to 受理时间; 反馈时间 to 办结时间; 联系时间 to 反馈/办结/派发时间 (`RowEvents`).
 - The deadline (办理时限) is taken from the file, computed on the working-day calendar from the dispatch
   (`deadline: computed`, 咨询/求助 3 and 投诉/建议 5 working days unless the mapping says otherwise), or left
   empty (`deadline: none`).
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from hotline.domain.calendar import CalendarNotConfigured, load_default_calendar
-from hotline.domain.history import EVENT_FIELDS, implied_events, liaison_of
+from hotline.domain.history import EVENT_FIELDS, EventExpansion, liaison_of
 from hotline.domain.sla import default_rules
 from hotline.ingest.convert import Row
 from hotline.ingest.fields import REQUIRED, TABLES
@@ -125,6 +125,7 @@ class TicketFinisher:
         self.mapping, self.refs, self.layout = mapping, refs, layout
         self.T = dbtime or (lambda d: d)  # timestamps as the database stores them (text on SQLite)
         self.shape = ticket_shape(layout, mapping)
+        self.events = RowEvents(self.shape.scope)
         self.deadline = mapping.tables["tickets"].deadline
         self.calendar = load_default_calendar() if self.deadline == "computed" else None
         self.rules = default_rules()
@@ -245,11 +246,13 @@ class TicketFinisher:
         due = None
         if dispatched and "dispatch" in self.shape.scope and (unit_id is not None or dispatched_at is not None):
             due = self._due(row, dispatched_at or acc, appeal)
-        ev, state = row_events(
-            D(acc), dispatched=dispatched, unit_id=unit_id, liaison=self.liaison(unit_id), dispatched_at=stored(D, dispatched_at),
-            due_at=stored(D, due), signed_at=stored(D, rec.get("signed_at")), contacted=rec.get("contacted"),
-            contacted_at=stored(D, rec.get("contacted_at")), feedback_at=stored(D, rec.get("feedback_at")),
-            feedback=rec.get("feedback"), completed_at=stored(D, completed), visited_at=visited_at, kinds=self.shape.scope)
+        if not dispatched:
+            ev, state = self.events.online(D(acc), stored(D, completed))
+        else:
+            ev, state = self.events.dispatched(
+                D(acc), unit_id, self.liaison(unit_id), stored(D, dispatched_at), stored(D, due),
+                stored(D, rec.get("signed_at")), rec.get("contacted"), stored(D, rec.get("contacted_at")),
+                stored(D, rec.get("feedback_at")), rec.get("feedback"), stored(D, completed), visited_at)
         return ev, visits, state
 
     def liaison(self, unit_id: int | None) -> str:
@@ -279,22 +282,28 @@ def stored(dbtime, value):
     return None if value is None else dbtime(value)
 
 
-def row_events(accepted_at, *, dispatched: bool, unit_id: int | None, liaison: str, dispatched_at, due_at, signed_at,
-               contacted, contacted_at, feedback_at, feedback: str | None, completed_at, visited_at,
-               kinds: frozenset[str], null=None) -> tuple[list[tuple], str]:
+class RowEvents:
     """The events an export row implies: the importer's own rules for its empty milestone columns, then the one
-    expansion every writer of events shares (`hotline.domain.history.implied_events`).
+    expansion every writer of events shares (`hotline.domain.history`), its choices made once per sheet.
 
-    The importer's rules (docs/import.md): 派发时间 defaults to 受理时间 (in `implied_events`); 反馈时间 to
+    The importer's rules (docs/import.md): 派发时间 defaults to 受理时间 (in the expansion); 反馈时间 to
     办结时间; 联系时间 — when 是否联系诉求人 says so or a 联系时间 is given — to 反馈/办结/派发时间. Times come in the
-    form the store keeps (the same form for all of them: `or` picks the first one given)."""
-    if not dispatched:
-        return implied_events(accepted_at, dispatched=False, completed_at=completed_at, kinds=kinds, null=null)
-    feedback_at = feedback_at or completed_at
-    contacted_at = (contacted_at or feedback_at or dispatched_at or accepted_at) if contacted or contacted_at else None
-    return implied_events(accepted_at, dispatched=True, unit_id=unit_id, liaison=liaison, dispatched_at=dispatched_at,
-                          due_at=due_at, signed_at=signed_at, contacted_at=contacted_at, feedback_at=feedback_at,
-                          feedback=feedback, completed_at=completed_at, visited_at=visited_at, kinds=kinds, null=null)
+    form the store keeps (the same form for all of them: `or` picks the first one given). Both conversion paths
+    call it with positional arguments (the fast one a million times a file)."""
+
+    __slots__ = ("online", "_expand")
+
+    def __init__(self, kinds: frozenset[str], null=None):
+        expansion = EventExpansion(kinds, null)
+        self.online = expansion.online  # (accepted_at, completed_at)
+        self._expand = expansion.dispatched
+
+    def dispatched(self, accepted_at, unit_id: int | None, liaison: str, dispatched_at, due_at, signed_at, contacted,
+                   contacted_at, feedback_at, feedback: str | None, completed_at, visited_at) -> tuple[list[tuple], str]:
+        feedback_at = feedback_at or completed_at
+        contacted_at = (contacted_at or feedback_at or dispatched_at or accepted_at) if contacted or contacted_at else None
+        return self._expand(accepted_at, unit_id, liaison, dispatched_at, due_at, signed_at, contacted_at, feedback_at,
+                            feedback, completed_at, visited_at)
 
 
 def finish_child(row: Row, kind: str, mapping: Mapping, dbtime=None) -> None:

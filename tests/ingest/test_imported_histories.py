@@ -129,12 +129,12 @@ def test_a_broken_expansion_would_be_caught(tmp_path, monkeypatch):
     """Were the importer to write a dispatched ticket's events in another order, the histories above would fail."""
     from hotline.ingest import derive
 
-    expand = derive.implied_events
+    expand = derive.RowEvents.dispatched
 
-    def backwards(*a, **k):
-        events, state = expand(*a, **k)
+    def backwards(self, *a, **k):
+        events, state = expand(self, *a, **k)
         return events[:1] + events[1:][::-1], state
-    monkeypatch.setattr(derive, "implied_events", backwards)
+    monkeypatch.setattr(derive.RowEvents, "dispatched", backwards)
     found = _import(tmp_path, "broken", [_sample(tmp_path, "工单")], "platform_12345", "reference")
     bad = _problems(found)
     assert bad and all(found[no][-1][0] == "dispatch" for no in bad)

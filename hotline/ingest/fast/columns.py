@@ -29,9 +29,8 @@ from datetime import datetime
 from itertools import compress, repeat
 from typing import Any
 
-from hotline.domain.history import implied_events
 from hotline.ingest.convert import CACHE_LIMIT, Converter, Row
-from hotline.ingest.derive import NO_CONTENT, VISIT_TIME_NOTE, TicketFinisher, TicketItem, row_events
+from hotline.ingest.derive import NO_CONTENT, VISIT_TIME_NOTE, RowEvents, TicketFinisher, TicketItem
 from hotline.ingest.resolve import unit_spelling
 from hotline.ingest.values import Bad, _date_part, _time_part, clean_text
 
@@ -290,7 +289,8 @@ class FastTickets:
         uses = self.unit_parse.uses if self.unit_parse is not None else None
         unit_col = self.conv.layout.columns.get("unit")
         regions, liaisons, sheet, convert, finish = self._region, self._liaison, self.sheet, self.conv.convert, fin.finish
-        N = self.null
+        events = RowEvents(scope, self.null)  # per chunk: `null` is set after construction (fast.laidout)
+        online_events, dispatched_events = events.online, events.dispatched
 
         out: list[Row] = []
         append = out.append
@@ -343,7 +343,7 @@ class FastTickets:
                     region = regions.get(unit_id)
                     if region is None:
                         region = regions[unit_id] = fin._region({}, unit_id)
-            # ---- TicketFinisher._derive (its visit, then derive.row_events), on timestamps already in their stored form
+            # ---- TicketFinisher._derive (its visit, then derive.RowEvents), on timestamps already in their stored form
             completed = COMP[i]
             visits = []
             if visits_on and (result or visited_at):
@@ -355,7 +355,7 @@ class FastTickets:
             else:
                 visited_at = None
             if resolution != "dispatched":
-                ev, state = implied_events(acc, dispatched=False, completed_at=completed, kinds=scope, null=N)
+                ev, state = online_events(acc, completed)
             else:
                 liaison = liaisons.get(unit_id)
                 if liaison is None:
@@ -363,10 +363,8 @@ class FastTickets:
                 due = None
                 if a_dispatch and (unit_id is not None or dispatched_at is not None):
                     due = self._due(i, dispatched_at or acc, appeal, DUE)
-                ev, state = row_events(acc, dispatched=True, unit_id=unit_id, liaison=liaison, dispatched_at=dispatched_at,
-                                       due_at=due, signed_at=SIGN[i], contacted=CONT[i], contacted_at=CONTAT[i],
-                                       feedback_at=FBAT[i], feedback=FB[i], completed_at=completed,
-                                       visited_at=visited_at, kinds=scope, null=N)
+                ev, state = dispatched_events(acc, unit_id, liaison, dispatched_at, due, SIGN[i], CONT[i], CONTAT[i],
+                                              FBAT[i], FB[i], completed, visited_at)
             platform, channel = PLAT[i], CHAN[i]
             row = Row(sheet, row_no, cells)
             row.item = new_item(TicketItem, (no, (no, default_platform if platform is None else platform, acc,
