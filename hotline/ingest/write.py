@@ -121,7 +121,7 @@ class Writer:
                       for t in ("ticket_events", "return_visits", "calls")}
         self.call_span: dict[str, list] = {}
         # (sheet, row number, None) of tickets of this file that were inserted without a row mark: set by whoever
-        # inserts them so (the fast wing's `LaidOut`, a block of row numbers per chunk)
+        # inserts them so (the fast wing's `PreparedTickets`, a block of row numbers per chunk)
         self.unmarked: Callable[[list[int]], dict[int, tuple]] | None = None
         self.inserts = inserts(self)
 

@@ -171,7 +171,7 @@ def test_a_text_file_without_a_header(db, tmp_path):
 
 @pytest.mark.parametrize("exc", [RuntimeError("disk full"), KeyboardInterrupt()])
 def test_crash_or_ctrl_c_midway_leaves_the_store_as_it_was(db, tmp_path, monkeypatch, exc):
-    from hotline.ingest.fast.laidout import LaidOut
+    from hotline.ingest.fast.prepared import PreparedTickets
     from hotline.ingest.write import Writer
 
     load(db, write_csv(tmp_path / "first.csv", HEADER, ROWS[:1]))
@@ -187,8 +187,8 @@ def test_crash_or_ctrl_c_midway_leaves_the_store_as_it_was(db, tmp_path, monkeyp
             return original(self, *a, **k)
         return write
 
-    # (chunks of new tickets converted in the second process come to `LaidOut.add_new`, the others to `Writer.tickets`)
-    for cls, method in ((Writer, "tickets"), (LaidOut, "add_new")):
+    # (chunks of new tickets converted in the second process come to `PreparedTickets.add_new`, the others to `Writer.tickets`)
+    for cls, method in ((Writer, "tickets"), (PreparedTickets, "add_new")):
         monkeypatch.setattr(cls, method, failing(getattr(cls, method)))
     with pytest.raises(type(exc)):
         load(db, write_csv(tmp_path / "big.csv", HEADER, many), chunk=10)

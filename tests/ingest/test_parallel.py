@@ -2,7 +2,7 @@
 
 Each case imports the same files with and without the second process, into new stores, and compares the whole
 database, the summaries and the rejects workbooks — and checks that both ways a chunk can take were taken:
-written as laid out by the other process (`LaidOut.add_new`), or rebuilt here for `Writer.tickets` (updates,
+written as laid out by the other process (`PreparedTickets.add_new`), or rebuilt here for `Writer.tickets` (updates,
 duplicates, rows whose unit spelling only this process may resolve)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from hotline.generator.vendor_export import HEADERS
 from hotline.generator.vendor_export import rows as sample_rows
 from hotline.ingest.fast import parallel
-from hotline.ingest.fast.laidout import LaidOut
+from hotline.ingest.fast.prepared import PreparedTickets
 from hotline.ingest.options import Speed
 from tests.ingest.conftest import fingerprint, load, new_store, write_csv
 from tests.ingest.test_fast import _summary, _workbook, damaged
@@ -21,7 +21,7 @@ from tests.ingest.test_fast import _summary, _workbook, damaged
 def _run(tmp_path, name: str, files: list, mapping: str, on: bool, monkeypatch, chunk: int = 40) -> tuple:
     speed = Speed(second_process=on)
     ways = {"laid out": 0, "rebuilt": 0}
-    add_new, rebuild = LaidOut.add_new, parallel.rebuild
+    add_new, rebuild = PreparedTickets.add_new, parallel.rebuild
 
     def counted_add_new(self, *a, **k):
         ways["laid out"] += 1
@@ -30,7 +30,7 @@ def _run(tmp_path, name: str, files: list, mapping: str, on: bool, monkeypatch, 
     def counted_rebuild(*a, **k):
         ways["rebuilt"] += 1
         return rebuild(*a, **k)
-    monkeypatch.setattr(LaidOut, "add_new", counted_add_new)
+    monkeypatch.setattr(PreparedTickets, "add_new", counted_add_new)
     monkeypatch.setattr(parallel, "rebuild", counted_rebuild)
     folder = tmp_path / f"{name}-{'on' if on else 'off'}"
     folder.mkdir()

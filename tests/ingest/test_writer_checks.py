@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.ingest.fast.bulk import BulkInserts
 from hotline.ingest.fast.constraints import check_constraints
-from hotline.ingest.fast.laidout import LaidOut, lay_out
+from hotline.ingest.fast.prepared import PreparedTickets, lay_out
 from hotline.ingest.write import Writer
 from hotline.store.db import open_engine
 from hotline.store.reference import ensure_reference
@@ -93,9 +93,9 @@ def test_with_sqlites_foreign_keys_off_the_writer_refuses_what_sqlite_would(db, 
         laid_out = [r[1:] if table == "tickets" else r for r in rows]
         with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
             if table == "tickets":
-                LaidOut(writer)._insert_laid_out("tickets", lay_out("tickets", laid_out, 10))
+                PreparedTickets(writer)._insert_laid_out("tickets", lay_out("tickets", laid_out, 10))
             else:  # offsets from ticket 1
-                LaidOut(writer)._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), 1)
+                PreparedTickets(writer)._insert_laid_out(table, lay_out(table, [(r[0] - 1,) + r[1:] for r in laid_out], 10), 1)
         conn.rollback()
         driver.execute("PRAGMA foreign_keys = ON")
     engine.dispose()
@@ -167,7 +167,7 @@ def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_on
     with engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         ensure_reference(conn)
-        writer = LaidOut(Writer(conn, BulkInserts))
+        writer = PreparedTickets(Writer(conn, BulkInserts))
         laid = lambda rows: lay_out("tickets", [r[1:] for r in rows], 10)  # noqa: E731
         writer.writer.next_ticket = 1
         writer.add_new("工单", 1, laid([_ticket(1)]), [], [], b"\0" * 8)

@@ -9,7 +9,7 @@ faster way to do what a reference module specifies, and nothing else:
 - sheet.py     load_tickets: a ticket sheet read a chunk at a time, through FastTickets, maybe in a second process
 - parallel.py  a big CSV converted in a forked process while this one writes
 - packed.py    a converted chunk as it crosses the pipe between the two processes
-- laidout.py   LaidOut: the new tickets of such a chunk written from INSERT parameters laid out in advance
+- prepared.py   PreparedTickets: the new tickets of such a chunk written from INSERT parameters laid out in advance
 - bulk.py      BulkInserts: the writer's batches as multi-row INSERTs (the specification: write.PlainInserts)
 - constraints.py  the store's CHECKs and foreign keys checked a batch at a time, so that SQLite need not
 - session.py   the file's transaction set up for all this (foreign keys, rollback journal, garbage collector)

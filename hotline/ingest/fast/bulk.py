@@ -6,7 +6,7 @@ SQLite checking each) pays the driver's per-statement work and SQLite's per-row 
   reset, release of the GIL, end of statement — is paid once per few hundred rows. What does not fill a
   statement goes in statements of power-of-two sizes (`statement_sizes`), because the driver keeps the last 128
   statements it prepared — about a megabyte each — and one for every odd size made memory grow with the file.
-  `INSERT OR FAIL`: no statement journal (see hotline.ingest.fast.laidout); any error fails the file anyway.
+  `INSERT OR FAIL`: no statement journal (see hotline.ingest.fast.prepared); any error fails the file anyway.
 - **Constraints** (hotline.ingest.fast.constraints): SQLite skips its CHECKs only for a batch that passed the
   same checks here; with foreign keys switched off for the file's transaction (fast.session), every key is
   checked here and a bad batch fails the file as SQLite would have.
@@ -106,7 +106,7 @@ class BulkInserts:
 
         Set only when it changes, because every flag pragma expires all of the connection's prepared statements:
         switched on and off around each batch, re-preparing the multi-row INSERTs (thousands of parameters each)
-        cost 3–4 s of a 1M-row file. So `LaidOut` leaves it on from one chunk of new tickets to the next;
+        cost 3–4 s of a 1M-row file. So `PreparedTickets` leaves it on from one chunk of new tickets to the next;
         `parallel.load` switches it off before anything else writes, and the pipeline makes sure it is off
         when the connection goes back to the pool (fast.session)."""
         if on != self.ignoring_checks:

@@ -84,7 +84,7 @@ class FastTickets:
         self._liaison: dict = {}
         self._region: dict = {}
         # what the empty columns of derived events hold: None, or the writer's stand-in for NULL when the events
-        # are laid out for it in another process (hotline.ingest.fast.laidout; the writer reads both as NULL)
+        # are laid out for it in another process (hotline.ingest.fast.prepared; the writer reads both as NULL)
         self.null = None
 
     @classmethod
@@ -289,7 +289,7 @@ class FastTickets:
         uses = self.unit_parse.uses if self.unit_parse is not None else None
         unit_col = self.conv.layout.columns.get("unit")
         regions, liaisons, sheet, convert, finish = self._region, self._liaison, self.sheet, self.conv.convert, fin.finish
-        events = RowEvents(scope, self.null)  # per chunk: `null` is set after construction (fast.laidout)
+        events = RowEvents(scope, self.null)  # per chunk: `null` is set after construction (fast.prepared)
         online_events, dispatched_events = events.online, events.dispatched
 
         out: list[Row] = []

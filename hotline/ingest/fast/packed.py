@@ -1,7 +1,7 @@
 """A chunk of a ticket sheet as it crosses from the converting process to the writing one (hotline.ingest.fast.parallel).
 
 Why a format of its own: the writing process is the bottleneck, so the chunk arrives as close as possible to
-what it executes — the new tickets, events and visits laid out as INSERT parameters (hotline.ingest.fast.laidout) —
+what it executes — the new tickets, events and visits laid out as INSERT parameters (hotline.ingest.fast.prepared) —
 and with as few objects as possible to unpack: no Row objects; one byte per row saying what became of it; the
 rows the rejects workbook needs; row numbers as one array; the raw cells of a good row only if the writer may
 still reject it, as a repeat of a ticket the file loaded before (`Numbers`). Should the chunk not go in as it
@@ -19,7 +19,7 @@ from typing import NamedTuple
 from hotline.ingest.convert import CACHE_LIMIT, Row
 from hotline.ingest.derive import TicketItem
 from hotline.ingest.fast.columns import FastTickets, _blank
-from hotline.ingest.fast.laidout import lay_out, rows_of
+from hotline.ingest.fast.prepared import lay_out, rows_of
 
 NEW, REPAIRED, REJECTED, DEFERRED = b"N"[0], b"R"[0], b"E"[0], b"D"[0]
 TABLES = ("tickets", "ticket_events", "return_visits")
@@ -36,7 +36,7 @@ class Packed(NamedTuple):
     nos: list  # ticket numbers of the N and R rows
     twice: bool  # one of them twice
     row_nos: bytes  # their row numbers (array of int64)
-    params: tuple  # INSERT parameters per statement, for tickets, events, visits (`laidout.lay_out`)
+    params: tuple  # INSERT parameters per statement, for tickets, events, visits (`prepared.lay_out`)
     seq: int  # the last message of `Units` taken before converting it
 
 

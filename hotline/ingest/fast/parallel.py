@@ -6,7 +6,7 @@ GIL — a thread gained nothing (tried). So a forked process reads and converts 
 chunk n.
 
 What crosses the pipe, per chunk (hotline.ingest.fast.packed): the new tickets, events and visits already laid out as
-the parameters of the writer's multi-row INSERTs (hotline.ingest.fast.laidout), their row numbers, and the rows the
+the parameters of the writer's multi-row INSERTs (hotline.ingest.fast.prepared), their row numbers, and the rows the
 rejects workbook needs — written with marshal, and by a thread of the converting process, so that it converts
 on while the writer is busy. Up to three chunks wait; memory does not grow with the file.
 
@@ -45,8 +45,8 @@ from itertools import islice
 
 from hotline.ingest.convert import Row
 from hotline.ingest.fast.columns import FastTickets
-from hotline.ingest.fast.laidout import NULL, LaidOut, per_statement
 from hotline.ingest.fast.packed import DEFERRED, TABLES, Numbers, Packed, merge, noted, pack, rebuild
+from hotline.ingest.fast.prepared import NULL, PreparedTickets, per_statement
 from hotline.ingest.read import SourceError
 from hotline.ingest.write import Writer
 
@@ -62,7 +62,7 @@ def load(chunks: Iterator[list], tally: list, fast: FastTickets, writer: Writer,
          step: Callable[[list[Row], bool], None]) -> None:
     """Convert `chunks` in a forked process; hand each chunk's rows to `step` in order, with whether they were
     written already (new tickets) or still are to be (`Writer.tickets`)."""
-    laid_out = LaidOut(writer)
+    laid_out = PreparedTickets(writer)
     bulk = laid_out.bulk
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)  # chunks, from the other process
@@ -176,7 +176,7 @@ def _convert(sender, receiver, updates, told, chunks, tally, fast: FastTickets, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     receiver.close()
     told.close()
-    fast.null = NULL  # derived events come with the writer's stand-in for NULL (hotline.ingest.fast.laidout)
+    fast.null = NULL  # derived events come with the writer's stand-in for NULL (hotline.ingest.fast.prepared)
     numbers = Numbers(touched)
     del touched[:]
     uses = fast.unit_parse.uses if fast.unit_parse is not None else {}

@@ -92,7 +92,7 @@ def values_clause(columns: tuple, nullable: tuple, rows: int, offset: bool) -> s
     return ", ".join(out)
 
 
-class LaidOut:
+class PreparedTickets:
     """Writes laid-out new tickets for a `Writer` whose inserts are `BulkInserts` (SQLite only): made once per
     sheet converted in a second process."""
 
