@@ -86,11 +86,12 @@ class Profile:
     categories: tuple[str, ...] = ()  # empty: an open taxonomy, learned from imports
     subcategories: Mapping[str, Subcategory] = field(default_factory=dict)
     channels: Mapping[str, str] = field(default_factory=dict)  # code → word, the shipped ones and the profile's
-    calendar: str | Path = "chinese"  # chinese, weekdays, or a holiday file
+    calendar: str | Mapping[str, Any] = "chinese"  # chinese, weekdays, or the profile's own {years: …}
     sla: SlaRules = field(default_factory=SlaRules)
     schemes: Mapping[str, Document] = field(default_factory=dict)  # subject → scheme document
     ticket_no: TicketNumbers = TicketNumbers()
     report: Document | None = None  # the report's wording (hotline/data/report.yaml's format); None: the defaults
+    document: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the profile with its files inlined
 
     @property
     def counties(self) -> tuple[Platform, ...]:
@@ -106,7 +107,7 @@ class Profile:
             return load_default_calendar()
         if self.calendar == "weekdays":
             return WorkingDays(frozenset(), frozenset(), frozenset(range(1990, 2101)))
-        return _holiday_file(Path(self.calendar), self.source)
+        return _own_calendar(self.calendar, self.source)
 
 
 # ---- loading ---------------------------------------------------------------------------------------------------
@@ -119,6 +120,13 @@ def builtin_profile_path(name: str) -> Path:
                        if (p / PROFILE_FILE).exists())
         raise ProfileError(f"没有名为 {name} 的内置城市配置（可用：{'、'.join(known)}）/ no built-in profile {name!r}")
     return path
+
+
+def profile_from_document(doc: Mapping[str, Any], source: str) -> Profile:
+    """A profile from its self-contained document (`Profile.document`, every file inlined), as a store keeps it."""
+    if not isinstance(doc, Mapping):
+        raise ProfileError(f"{source}：城市配置应为键值结构 / a profile must be a mapping")
+    return _Parser(Path(source), doc).profile()
 
 
 def load_profile(ref: str | Path) -> Profile:
@@ -145,15 +153,15 @@ def _read(path: Path, where: str) -> Any:
         raise ProfileError(f"{where}：无法读取 / cannot read: {exc}") from None
 
 
-def _holiday_file(path: Path, source: str) -> WorkingDays:
-    doc = _read(path, f"{source}: calendar ({path})")
+def _own_calendar(doc: Mapping[str, Any], source: str) -> WorkingDays:
+    """A calendar of the profile's own holidays (`{years: {2024: {holidays: [...], workdays: [...]}}}`)."""
     try:
-        years = parse_overrides((doc or {}).get("years") or {})
+        years = parse_overrides(doc.get("years") or {})
         holidays = frozenset(d for y in years.values() for d in y.get("holidays", ()))
         workdays = frozenset(d for y in years.values() for d in y.get("workdays", ()))
         return WorkingDays(holidays, workdays, frozenset(years))
     except (ValueError, AttributeError) as exc:
-        raise ProfileError(f"{source}: calendar（{path}）：{exc}") from None
+        raise ProfileError(f"{source}: calendar：{exc}") from None
 
 
 class _Parser:
@@ -161,6 +169,7 @@ class _Parser:
 
     def __init__(self, path: Path, doc: Mapping[str, Any]):
         self.path, self.doc, self.src = path, doc, str(path)
+        self.resolved: dict[str, Any] = {k: v for k, v in doc.items()}  # files replaced by their content as read
 
     def fail(self, key: str, message: str):
         raise ProfileError(f"{self.src}: {key}：{message}")
@@ -184,6 +193,7 @@ class _Parser:
             content = _read(file, f"{self.src}: {key} ({file})")
             if isinstance(content, Mapping) and key in content:
                 content = content[key]
+            self.resolved[key] = content
             return content, f"{self.src}: {key} ({file})"
         return value, f"{self.src}: {key}"
 
@@ -202,7 +212,7 @@ class _Parser:
             regions=self.regions(), unit_groups=groups, units=self.units(groups, platforms),
             categories=categories, subcategories=subcategories, channels=self.channels(), calendar=self.calendar(),
             sla=self.sla(subcategories, categories), schemes=self.schemes(), ticket_no=self.ticket_no(),
-            report=self.report())
+            report=self.report(), document=self.resolved)
 
     # ---- sections --------------------------------------------------------------------------------------------
     def platforms(self, city: str) -> tuple[Platform, ...]:
@@ -303,7 +313,7 @@ class _Parser:
             channels[str(code)] = word
         return channels
 
-    def calendar(self) -> str | Path:
+    def calendar(self) -> str | Mapping[str, Any]:
         value = self.doc.get("calendar", "chinese")
         if value in CALENDARS:
             return value
@@ -311,8 +321,11 @@ class _Parser:
             file = self.path.parent / str(value["file"])
             if not file.exists():
                 self.fail("calendar.file", f"文件不存在：{file}")
-            _holiday_file(file, self.src)  # checked now, not on the first deadline
-            return file
+            value = {"years": (_read(file, f"{self.src}: calendar.file ({file})") or {}).get("years") or {}}
+            self.resolved["calendar"] = value
+        if isinstance(value, Mapping) and set(value) == {"years"}:
+            _own_calendar(value, self.src)  # checked now, not on the first deadline
+            return value
         self.fail("calendar", f"应为 chinese（国务院节假日安排，含调休）、weekdays（周一至周五）或 {{file: 节假日文件}}，现为 {value!r}")
 
     def sla(self, subcategories: Mapping[str, Subcategory], categories: tuple[str, ...]) -> SlaRules:
@@ -335,12 +348,17 @@ class _Parser:
             return {}
         if not isinstance(value, Mapping) or not set(value) <= set(SCHEME_SUBJECTS):
             self.fail("schemes", f"应为 {{county: 方案文件, unit: 方案文件}}（可只给其一）/ subjects: {SCHEME_SUBJECTS}")
-        out = {}
+        out, inlined = {}, {}
         for subject, ref in value.items():
-            file = self.path.parent / str(ref)
-            if not file.exists():
-                self.fail(f"schemes.{subject}", f"文件不存在：{file}")
-            out[subject] = Document(_read(file, f"{self.src}: schemes.{subject}"), str(file))
+            if isinstance(ref, Mapping):  # inline (as a store keeps it)
+                out[subject] = Document(ref, f"{self.src}: schemes.{subject}")
+            else:
+                file = self.path.parent / str(ref)
+                if not file.exists():
+                    self.fail(f"schemes.{subject}", f"文件不存在：{file}")
+                out[subject] = Document(_read(file, f"{self.src}: schemes.{subject}"), str(file))
+            inlined[subject] = out[subject].content
+        self.resolved["schemes"] = inlined
         return out
 
     def ticket_no(self) -> TicketNumbers:

@@ -131,3 +131,22 @@ def test_calendars(tmp_path):
     assert not cal.is_workday(date(2024, 7, 4)) and cal.is_workday(date(2024, 7, 5))
     with pytest.raises(ValueError, match="2025"):
         cal.is_workday(date(2025, 1, 2))  # a year the file does not know is an error, not a guess
+
+
+def test_the_document_is_self_contained(tmp_path):
+    # what a store keeps: every file inlined, so the profile loads again without its folder
+    from hotline.domain.profile import profile_from_document
+
+    write(tmp_path, "years:\n  2024:\n    holidays: [2024-07-04]\n", "holidays.yaml")
+    write(tmp_path, "units: [{name: 东区政府, group: region, region: 东区}]\n", "units.yaml")
+    original = load_profile(write(tmp_path, "city: 甲\noffice: 乙\nunits: units.yaml\ncalendar: {file: holidays.yaml}\n"))
+    for f in tmp_path.iterdir():
+        f.unlink()
+    again = profile_from_document(original.document, "store:profile")
+    assert list(again.units) == ["东区政府"] and not again.working_days().is_workday(date(2024, 7, 4))
+    built_in = load_profile("xiangtan")
+    copy = profile_from_document(built_in.document, "store:profile")
+    assert copy.units == built_in.units and copy.subcategories == built_in.subcategories
+    assert copy.sla == built_in.sla and {k: d.content for k, d in copy.schemes.items()} == {
+        k: d.content for k, d in built_in.schemes.items()}
+    assert copy.report.content == built_in.report.content and copy.platforms == built_in.platforms
