@@ -205,8 +205,9 @@ class _Parser:
         groups = self.unit_groups()
         platforms = self.platforms(city)
         categories, subcategories = self.taxonomy()
+        self.resolved["name"] = name = self.text("name", self.path.parent.name or city)
         return Profile(
-            name=self.text("name", self.path.parent.name or city), city=city, office=self.text("office", required=True),
+            name=name, city=city, office=self.text("office", required=True),
             source=self.src, hotline=self.text("hotline", DEFAULT_HOTLINE),
             legal_basis=self.text("legal_basis", DEFAULT_LEGAL_BASIS), platforms=platforms,
             regions=self.regions(), unit_groups=groups, units=self.units(groups, platforms),
