@@ -1,4 +1,4 @@
-"""`hotline generate`, `hotline import`, `hotline export`: data into and out of the store."""
+"""`hotline init`, `hotline generate`, `hotline import`, `hotline export`: making a store, data into and out of it."""
 
 from __future__ import annotations
 
@@ -45,6 +45,30 @@ def generate(
         typer.echo(f"  保留用户 {kept.get('users', 0):,} 个、访问令牌 {kept.get('api_tokens', 0):,} 个、审计日志 "
                    f"{kept.get('audit_log', 0):,} 条 / kept users, API tokens and the audit log")
     typer.echo(f"完成：{url}（{time.time() - started:.1f} 秒）")
+
+
+@app.command()
+def init(
+    profile: Annotated[str, typer.Option(help="城市配置：内置名称（如 xiangtan）、profile.yaml 文件或其所在目录")],
+    force: Annotated[bool, typer.Option("--force", help="数据库已有工单时仍重建（清空原有数据）")] = False,
+) -> None:
+    """按城市配置新建空库：写入城市配置、热线平台、承办单位名录与诉求分类（docs/profile.md）。"""
+    from hotline.domain.profile import ProfileError, load_profile
+    from hotline.report.wording import WordingError, parse_wording
+    from hotline.scoring.scheme import SchemeError, parse_scheme
+    from hotline.store.init import init_store
+
+    try:
+        city = load_profile(profile)
+        if city.report is not None:  # the sections read by the report and the scoring are checked now, not later
+            parse_wording(city.report.content, city.report.source)
+        for scheme in city.schemes.values():
+            parse_scheme(scheme.content, scheme.source)
+        summary = init_store(state["db"], city, force=force)
+    except (StoreError, ProfileError, WordingError, SchemeError) as exc:
+        fail(str(exc))
+    for line in summary:
+        typer.echo(line)
 
 
 @app.command("import")

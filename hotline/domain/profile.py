@@ -28,7 +28,7 @@ import yaml
 
 from hotline.domain.calendar import WorkingDays, load_default_calendar, parse_overrides
 from hotline.domain.codes import LABELS, UNIT_GROUPS
-from hotline.domain.registry import Platform, Subcategory, Unit
+from hotline.domain.registry import Platform, Subcategory, Unit, ticket_suffix
 from hotline.domain.sla import SlaError, SlaRules, default_rules, parse_rules
 
 PROFILE_FILE = "profile.yaml"
@@ -96,6 +96,10 @@ class Profile:
     @property
     def counties(self) -> tuple[Platform, ...]:
         return tuple(p for p in self.platforms if p.level == "county")
+
+    def ticket_suffix(self, platform: str) -> str:
+        """The last three digits of a ticket number the work-order service gives on `platform`."""
+        return ticket_suffix(self.platforms, platform)
 
     @property
     def open_taxonomy(self) -> bool:
@@ -205,8 +209,9 @@ class _Parser:
         groups = self.unit_groups()
         platforms = self.platforms(city)
         categories, subcategories = self.taxonomy()
+        self.resolved["name"] = name = self.text("name", self.path.parent.name or city)
         return Profile(
-            name=self.text("name", self.path.parent.name or city), city=city, office=self.text("office", required=True),
+            name=name, city=city, office=self.text("office", required=True),
             source=self.src, hotline=self.text("hotline", DEFAULT_HOTLINE),
             legal_basis=self.text("legal_basis", DEFAULT_LEGAL_BASIS), platforms=platforms,
             regions=self.regions(), unit_groups=groups, units=self.units(groups, platforms),

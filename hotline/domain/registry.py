@@ -60,8 +60,12 @@ class Registry:
         return tuple(p for p in self.platforms if p.level == "county")
 
     def ticket_suffix(self, platform: str) -> str:
-        """The last three digits of a ticket number accepted on `platform` (199 for a platform not listed)."""
-        return next((p.ticket_suffix for p in self.platforms if p.code == platform), Platform.ticket_suffix)
+        return ticket_suffix(self.platforms, platform)
+
+
+def ticket_suffix(platforms: tuple[Platform, ...], platform: str) -> str:
+    """The last three digits of a ticket number accepted on `platform` (199 for a platform not listed)."""
+    return next((p.ticket_suffix for p in platforms if p.code == platform), Platform.ticket_suffix)
 
 
 @cache

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from hotline.domain.calendar import WorkingDays, load_default_calendar
 from hotline.domain.history import implied_events, liaison_of
 from hotline.domain.month import Month
+from hotline.domain.profile import load_profile
 from hotline.domain.registry import taxonomy, unit_registry
 from hotline.domain.sla import default_rules
 from hotline.generator import content
@@ -31,6 +32,7 @@ from hotline.generator.plan import (
     september_cells,
     september_units,
 )
+from hotline.store.profile import profile_row
 from hotline.store.reference import reference_rows
 
 
@@ -60,9 +62,12 @@ class Builder:
 
     # ---- reference tables -------------------------------------------------------------------------
     def reference(self) -> None:
-        """The registries' rows, as every store gets them (ids: `unit_id`, `sub_id` number them the same way)."""
-        for table, rows in reference_rows().items():
+        """The built-in `xiangtan` profile and its registries' rows, as every store gets them (ids: `unit_id`,
+        `sub_id` number them the same way)."""
+        profile = load_profile("xiangtan")
+        for table, rows in reference_rows(profile).items():
             self.ds.tables[table].extend(rows)
+        self.ds.add("store_profile", profile_row(profile, datetime.now().replace(microsecond=0)))
 
     # ---- tickets ------------------------------------------------------------------------------------
     def ticket_no(self, platform: str, at: datetime) -> str:

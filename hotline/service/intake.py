@@ -16,10 +16,10 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, insert, select, text
 
-from hotline.domain.codes import APPEAL_TYPES, CHANNELS, label, listing
+from hotline.domain.codes import APPEAL_TYPES, label, listing
 from hotline.domain.lifecycle import Lifecycle
 from hotline.domain.masking import mask_phone
-from hotline.domain.registry import unit_registry
+from hotline.domain.profile import Profile
 from hotline.service import audit
 from hotline.service.context import Principal, TransitionRequest
 from hotline.service.errors import Forbidden, Invalid
@@ -64,28 +64,28 @@ _INSERT_VERSION = insert(ticket_versions)
 _NUMBER_LOCK = text("SELECT pg_advisory_xact_lock(12345)")
 
 
-def number_reads(conn: Connection, platform: str, at) -> list:
-    """The statements that read the day's last ticket number for `platform`, behind the PostgreSQL advisory lock
-    that serialises numbering (SQLite: the write lock already does). Sent in one batch, the read runs after the
-    lock is granted, so it sees the number the previous holder committed; its answer is the batch's last."""
-    prefix, suffix = f"{at:%y%m%d}", unit_registry().ticket_suffix(platform)
+def number_reads(conn: Connection, suffix: str, at) -> list:
+    """The statements that read the day's last ticket number of a platform (its `suffix`), behind the PostgreSQL
+    advisory lock that serialises numbering (SQLite: the write lock already does). Sent in one batch, the read runs
+    after the lock is granted, so it sees the number the previous holder committed; its answer is the batch's last."""
+    prefix = f"{at:%y%m%d}"
     read = (_LAST_NO, {"lo": f"{prefix}00000{suffix}", "hi": f"{prefix}99999{suffix}",
                        "pattern": f"{prefix}_____{suffix}"})
     return [(_NUMBER_LOCK, {}), read] if conn.dialect.name == "postgresql" else [read]
 
 
-def number_after(last: str | None, platform: str, at) -> str:
-    """yymmdd + a 5-digit daily serial + the platform suffix, following the day's `last` number."""
-    prefix, suffix = f"{at:%y%m%d}", unit_registry().ticket_suffix(platform)
+def number_after(last: str | None, suffix: str, at) -> str:
+    """yymmdd + a 5-digit daily serial + the platform's `suffix`, following the day's `last` number."""
+    prefix = f"{at:%y%m%d}"
     serial = int(last[6:11]) + 1 if last else 10001
     if serial > 99999:
         raise Invalid("当日工单编号已用完 / daily ticket numbers exhausted")
     return f"{prefix}{serial:05d}{suffix}"
 
 
-def next_ticket_no(conn: Connection, platform: str, at) -> str:
-    """yymmdd + a 5-digit daily serial + the platform suffix; serialised by the write lock (advisory lock on PG)."""
-    return number_after(batch(conn, number_reads(conn, platform, at))[-1].scalar(), platform, at)
+def next_ticket_no(conn: Connection, suffix: str, at) -> str:
+    """yymmdd + a 5-digit daily serial + the platform's `suffix`; serialised by the write lock (advisory lock on PG)."""
+    return number_after(batch(conn, number_reads(conn, suffix, at))[-1].scalar(), suffix, at)
 
 
 def _text(data: dict[str, Any], key: str, label: str, max_len: int, required: bool = True) -> str | None:
@@ -100,8 +100,8 @@ def _text(data: dict[str, Any], key: str, label: str, max_len: int, required: bo
     return value
 
 
-def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], *, lifecycle: Lifecycle, now: datetime,
-                  fire: FireInTransaction) -> dict:
+def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], *, lifecycle: Lifecycle,
+                  profile: Profile, now: datetime, fire: FireInTransaction) -> dict:
     """Accept an appeal at `now` in `conn`'s transaction; with `answer` or `unit_id`, `fire` the transition that
     follows (在线办结 or 派发). Returns the ticket's id, number, state and version (and the events the follow-up
     transition wrote)."""
@@ -119,12 +119,12 @@ def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], 
     # commit anyway); the checks below still report in their documented order.
     sid = sub_id if isinstance(sub_id, int) and 0 < sub_id < 2**31 else 0  # 0: no such row (and fits INTEGER)
     known = batch(conn, [(_PLATFORM, {"code": platform}), (_SUBCATEGORY, {"sid": sid}),
-                         *number_reads(conn, platform, now)])
+                         *number_reads(conn, profile.ticket_suffix(platform), now)])
     if known[0].first() is None:
         raise Invalid(f"受理平台不存在：{platform}")
     channel = data.get("channel") or "phone"
-    if channel not in CHANNELS:
-        raise Invalid(f"受理渠道应为 {listing('channel')} 之一")
+    if channel not in profile.channels:
+        raise Invalid("受理渠道应为 " + "、".join(f"{code} {word}" for code, word in profile.channels.items()) + " 之一")
     appeal_type = data.get("appeal_type")
     if appeal_type not in APPEAL_TYPES:
         raise Invalid(f"诉求类型应为 {listing('appeal_type')} 之一")
@@ -136,7 +136,11 @@ def create_ticket(conn: Connection, principal: Principal, data: dict[str, Any], 
     phone = _text(data, "caller_phone", "联系电话", 32, required=False)
     id_number = _text(data, "id_number", "身份证号码", 18, required=False)
 
-    row = dict(ticket_no=number_after(known[-1].scalar(), platform, now), platform=platform, accepted_at=now,
+    number = number_after(known[-1].scalar(), profile.ticket_suffix(platform), now)
+    if (problem := profile.ticket_no.problem(number)) is not None:  # the profile's format is not ours: say so
+        raise Invalid(f"{problem}；工单服务生成的编号为 受理日期 yymmdd + 5 位序号 + 3 位平台代码，"
+                      "请在城市配置的 ticket_no 中接受这种编号")
+    row = dict(ticket_no=number, platform=platform, accepted_at=now,
                channel=channel,
                appeal_type=appeal_type, subcategory_id=sub_id, region=region, civility=bool(data.get("civility")),
                content=content, caller_name=caller_name, caller_phone=mask_phone(phone)[:16] if phone else None,

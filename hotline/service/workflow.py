@@ -19,11 +19,12 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hotline.data import load_yaml
-from hotline.domain.calendar import WorkingDays, load_default_calendar
+from hotline.domain.calendar import WorkingDays
 from hotline.domain.codes import VISIT_METHODS, VISIT_RESULTS, label, listing
 from hotline.domain.facts import TicketFacts, derive
 from hotline.domain.lifecycle import Lifecycle, parse_lifecycle
-from hotline.domain.sla import SlaRules, default_rules
+from hotline.domain.profile import Profile
+from hotline.domain.sla import SlaRules
 from hotline.service import audit
 from hotline.service.clock import Clock, beijing_now
 from hotline.service.context import Context, Plan, Principal, TransitionRequest
@@ -32,6 +33,7 @@ from hotline.service.errors import Conflict, Forbidden, Invalid, NotFound, Refus
 from hotline.service.guards import GUARDS
 from hotline.service.intake import create_ticket
 from hotline.service.transactions import batch, write_tx
+from hotline.store.profile import read_profile
 from hotline.store.schema import (
     categories,
     return_visits,
@@ -88,11 +90,14 @@ class WorkOrderService:
     """The lifecycle on one store. Thread-safe: every call opens its own connection and transaction."""
 
     def __init__(self, engine: Engine, *, clock: Clock = beijing_now, calendar: WorkingDays | None = None,
-                 rules: SlaRules | None = None, lifecycle: Lifecycle | None = None):
+                 rules: SlaRules | None = None, lifecycle: Lifecycle | None = None, profile: Profile | None = None):
+        """The store's city profile (`store_profile`) gives the calendar, the SLA rules, the channels and the
+        ticket-number rule, unless a test passes its own."""
         self.engine = engine
         self.clock = clock
-        self.calendar = calendar or load_default_calendar()
-        self.rules = rules or default_rules()
+        self.profile = profile or read_profile(engine)
+        self.calendar = calendar or self.profile.working_days()
+        self.rules = rules or self.profile.sla
         self.lifecycle = lifecycle or default_lifecycle()
 
     # ---- public -------------------------------------------------------------------------------------------
@@ -105,8 +110,8 @@ class WorkOrderService:
     def create(self, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
         """Accept an appeal (hotline.service.intake), dispatching or answering it in the same transaction."""
         with write_tx(self.engine) as conn:
-            return create_ticket(conn, principal, data, lifecycle=self.lifecycle, now=self.clock(),
-                                 fire=functools.partial(self.fire_in, conn, principal))
+            return create_ticket(conn, principal, data, lifecycle=self.lifecycle, profile=self.profile,
+                                 now=self.clock(), fire=functools.partial(self.fire_in, conn, principal))
 
     # ---- inside a transaction ------------------------------------------------------------------------------
     def load_ticket(self, conn: Connection, ticket_id: int) -> dict[str, Any]:

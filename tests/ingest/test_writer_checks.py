@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from hotline.ingest.fast.bulk import BulkInserts
-from hotline.ingest.fast.constraints import check_constraints
+from hotline.ingest.fast.constraints import check_constraints, passes_checks
 from hotline.ingest.fast.prepared import PreparedTickets, lay_out
 from hotline.ingest.write import Writer
 from hotline.store.db import open_engine
@@ -24,7 +24,12 @@ TICKET = ("id", "ticket_no", "platform", "accepted_at", "channel", "appeal_type"
 def test_check_constraints_are_read_from_the_table_definition():
     sql = ("CREATE TABLE t (id INTEGER NOT NULL, kind VARCHAR(24), no VARCHAR(14), "
            "CONSTRAINT ck_kind CHECK (kind IN ('accept', 'it''s')), CONSTRAINT ck_len CHECK (length(no) = 14))")
-    assert check_constraints(sql) == [("kind", frozenset({"accept", "it's"}), None), ("no", None, 14)]
+    assert check_constraints(sql) == [("kind", frozenset({"accept", "it's"}), None), ("no", None, range(14, 15))]
+    between = "CREATE TABLE t (no VARCHAR(64), CONSTRAINT ck_len CHECK (length(no) BETWEEN 1 AND 64))"
+    assert check_constraints(between) == [("no", None, range(1, 65))]
+    assert passes_checks(check_constraints(between), ("no",), lambda i: {"A-1", "x" * 64, None})
+    assert not passes_checks(check_constraints(between), ("no",), lambda i: {"A-1", ""})
+    assert not passes_checks(check_constraints(between), ("no",), lambda i: {"x" * 65})
     assert check_constraints("CREATE TABLE t (a INTEGER)") == []
     # any other form: SQLite alone evaluates the table's constraints
     assert check_constraints("CREATE TABLE t (a INTEGER, CHECK (a > 0))") is None
@@ -43,8 +48,8 @@ def _ticket(i: int, **change) -> tuple:
     ("ticket_events", EVENT, [(1, "accept", "2022-10-08 09:32:09.000000", "话务员", None, None, "accepted", None, None),
                               (1, "teleport", "2022-10-08 09:32:09.000000", "话务员", None, None, None, None, None)],
      "ck_ticket_events_kind"),
-    ("tickets", TICKET, [_ticket(2), _ticket(3, channel="fax")], "ck_tickets_channel"),
-    ("tickets", TICKET, [_ticket(2), _ticket(3, ticket_no="2210081")], "ck_tickets_ticket_no_len"),
+    ("tickets", TICKET, [_ticket(2), _ticket(3, appeal_type="praise")], "ck_tickets_appeal_type"),
+    ("tickets", TICKET, [_ticket(2), _ticket(3, ticket_no="2" * 65)], "ck_tickets_ticket_no_len"),
     ("tickets", TICKET, [_ticket(2), _ticket(3, appeal_type=1)], "ck_tickets_appeal_type"),
 ])
 def test_a_batch_with_a_bad_value_is_still_refused_by_sqlite(db, table, columns, rows, message):
@@ -173,8 +178,8 @@ def test_checks_left_skipped_between_chunks_of_new_tickets_still_refuse_a_bad_on
         writer.add_new("工单", 1, laid([_ticket(1)]), [], [], b"\0" * 8)
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 1  # left on
         writer.add_new("工单", 1, laid([_ticket(2)]), [], [], b"\0" * 8)
-        with pytest.raises(IntegrityError, match="ck_tickets_channel"):
-            writer.add_new("工单", 1, laid([_ticket(3, channel="fax")]), [], [], b"\0" * 8)
+        with pytest.raises(IntegrityError, match="ck_tickets_appeal_type"):
+            writer.add_new("工单", 1, laid([_ticket(3, appeal_type="praise")]), [], [], b"\0" * 8)
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
         conn.rollback()
     engine.dispose()
@@ -194,6 +199,6 @@ def test_an_import_gives_back_its_connection_with_checks_applied(db, tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        with pytest.raises(IntegrityError, match="ck_tickets_channel"):
-            conn.exec_driver_sql("UPDATE tickets SET channel = 'fax' WHERE id = 1")
+        with pytest.raises(IntegrityError, match="ck_tickets_appeal_type"):
+            conn.exec_driver_sql("UPDATE tickets SET appeal_type = 'praise' WHERE id = 1")
     engine.dispose()

@@ -2,7 +2,8 @@
 
 Why not hand-written `Literal[...]`s: the API, the service's checks, the store's CHECK constraints and the report
 must accept the same codes; a list copied here would drift from codes.yaml the day a code is added. The OpenAPI
-document shows each as an enum, in the order codes.yaml lists them.
+document shows each as an enum, in the order codes.yaml lists them. Channels are not among them: a city profile may
+add its own (docs/profile.md), so the service checks them against the store's profile.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from hotline.domain import codes
 from hotline.service.intake import ROUTES
 
 AppealType = Literal[codes.APPEAL_TYPES]
-Channel = Literal[codes.CHANNELS]
 VisitResult = Literal[codes.VISIT_RESULTS]
 VisitMethod = Literal[codes.VISIT_METHODS]
 Role = Literal[codes.ROLES]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.schemas.codes import AppealType, Channel, Route
+from hotline.api.schemas.codes import AppealType, Route
 from hotline.api.schemas.common import Id, text
 from hotline.api.schemas.transitions import EventPublic
 from hotline.api.schemas.visits import VisitPublic
@@ -20,7 +20,8 @@ class TicketCreate(BaseModel):
     subcategory_id: Id
     content: text(4000, 1)
     platform: text(32, 1) = "city"
-    channel: Channel = "phone"
+    channel: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32,
+                                  description="受理渠道代码：phone、web、wechat、app、mailbox 及城市配置增加的渠道")] = "phone"
     region: text(16) | None = None
     civility: bool = False
     caller_name: text(32) | None = None

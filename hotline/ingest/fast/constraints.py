@@ -28,21 +28,25 @@ from hotline.ingest.write import select_in
 
 _CHECK_IN = re.compile(r"(\w+) IN \(((?:'(?:[^']|'')*'(?:, )?)+)\)")
 _CHECK_LENGTH = re.compile(r"length\((\w+)\) = (\d+)")
+_CHECK_LENGTH_RANGE = re.compile(r"length\((\w+)\) BETWEEN (\d+) AND (\d+)", re.IGNORECASE)
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
 
 
-def check_constraints(create_sql: str) -> list[tuple[str, frozenset | None, int | None]] | None:
-    """The CHECK constraints of a CREATE TABLE statement as (column, allowed texts, or required length);
+def check_constraints(create_sql: str) -> list[tuple[str, frozenset | None, range | None]] | None:
+    """The CHECK constraints of a CREATE TABLE statement as (column, allowed texts, or allowed lengths);
     None if one of them has another form (then SQLite alone evaluates them).
 
-    Reads the two forms the schema uses: `col IN ('a', 'b')` and `length(col) = 14`. NULL passes both, as in
-    SQL (a CHECK that evaluates to NULL is satisfied)."""
+    Reads the forms the schema uses and has used: `col IN ('a', 'b')`, `length(col) BETWEEN 1 AND 64`, and a store
+    made before migration 0003, `length(col) = 14`. NULL passes them all, as in SQL (a CHECK that evaluates to NULL
+    is satisfied)."""
     out = []
     for expr in _check_expressions(create_sql):
         if m := _CHECK_IN.fullmatch(expr):
             out.append((m.group(1), frozenset(v.replace("''", "'") for v in _QUOTED.findall(m.group(2))), None))
         elif m := _CHECK_LENGTH.fullmatch(expr):
-            out.append((m.group(1), None, int(m.group(2))))
+            out.append((m.group(1), None, range(int(m.group(2)), int(m.group(2)) + 1)))
+        elif m := _CHECK_LENGTH_RANGE.fullmatch(expr):
+            out.append((m.group(1), None, range(int(m.group(2)), int(m.group(3)) + 1)))
         else:
             return None
     return out
@@ -83,7 +87,7 @@ def passes_checks(checks: list | None, columns: tuple, values_of: Callable[[int]
                 return False
         else:
             values = values - {None} if None in values else values
-            if not (set(map(type, values)) <= {str} and set(map(len, values)) <= {length}):
+            if not (set(map(type, values)) <= {str} and all(n in length for n in set(map(len, values)))):
                 return False
     return True
 
