@@ -27,6 +27,7 @@ EVENT_FIELDS = ("kind", "at", "actor", "unit_id", "from_state", "to_state", "due
 ALL_KINDS = frozenset(EVENT_KINDS)
 OPERATOR, DISPATCHER, VISITOR = "话务员", "派单员", "回访员"
 CONTACT_NOTE = "已联系诉求人"
+CLOSED_WITHOUT_HANDLING = {"cancelled": "cancel", "referred_out": "refer_out"}  # final state → the event closing it
 
 
 def liaison_of(unit_name: str | None) -> str:
@@ -38,13 +39,15 @@ def implied_events(accepted_at: Any, *, dispatched: bool, unit_id: int | None = 
                    dispatched_at: Any = None, due_at: Any = None, signed_at: Any = None, contacted_at: Any = None,
                    feedback_at: Any = None, feedback: str | None = None, completed_at: Any = None,
                    visited_at: Any = None, kinds: Collection[str] = ALL_KINDS, null: Any = None,
-                   contact_note: str = CONTACT_NOTE) -> tuple[list[tuple], str]:
+                   contact_note: str = CONTACT_NOTE, closed_as: str | None = None) -> tuple[list[tuple], str]:
     """The events a ticket's milestones imply, in the order they happened, and the state they leave it in.
 
     - online (`dispatched` false): 受理 → 在线办结 (at `completed_at`, else at acceptance). A return visit of an
       online ticket is an SMS evaluation: it writes a `return_visits` row, no event.
     - dispatched: 受理 → 派发 (at `dispatched_at`, with `due_at`) → 签收 → 联系 → 反馈 → 办结 → 回访, each only
       when its milestone is given. Without `dispatched_at` nor `unit_id` nothing after 受理 is known.
+    `closed_as`: `cancelled` or `referred_out` when the ticket was closed without being handled (撤销, 转出): its
+    close (`completed_at`) is then that event, never 办结, and nothing after it.
     `kinds`: the event kinds the caller is the truth for (an import writes only what its file says; a kind outside
     them is neither written nor replaced, and the state does not move past it). `null`: what an empty column holds
     (the importer's writer takes a stand-in for NULL). A caller that expands many tickets with the same `kinds`,
@@ -52,9 +55,9 @@ def implied_events(accepted_at: Any, *, dispatched: bool, unit_id: int | None = 
     """
     expand = EventExpansion(kinds, null, contact_note)
     if not dispatched:
-        return expand.online(accepted_at, completed_at)
+        return expand.online(accepted_at, completed_at, closed_as)
     return expand.dispatched(accepted_at, unit_id, liaison, dispatched_at, due_at, signed_at, contacted_at,
-                             feedback_at, feedback, completed_at, visited_at)
+                             feedback_at, feedback, completed_at, visited_at, closed_as)
 
 
 class EventExpansion:
@@ -72,9 +75,12 @@ class EventExpansion:
         self.sign, self.contact, self.feedback = "sign" in kinds, "contact" in kinds, "feedback" in kinds
         self.complete, self.visit = "complete" in kinds, "visit" in kinds
 
-    def online(self, accepted_at: Any, completed_at: Any = None) -> tuple[list[tuple], str]:
+    def online(self, accepted_at: Any, completed_at: Any = None, closed_as: str | None = None
+               ) -> tuple[list[tuple], str]:
         N = self.null
         events = [("accept", accepted_at, OPERATOR, N, N, "accepted", N, N)] if self.accept else []
+        if closed_as is not None:
+            return self._closed(events, closed_as, completed_at or accepted_at, "accepted", N, N)
         if self.online_done:
             events.append(("resolve_online", completed_at or accepted_at, OPERATOR, N, "accepted", "resolved_online",
                            N, N))
@@ -82,7 +88,7 @@ class EventExpansion:
 
     def dispatched(self, accepted_at: Any, unit_id: int | None, liaison: str, dispatched_at: Any, due_at: Any,
                    signed_at: Any, contacted_at: Any, feedback_at: Any, feedback: str | None, completed_at: Any,
-                   visited_at: Any) -> tuple[list[tuple], str]:
+                   visited_at: Any, closed_as: str | None = None) -> tuple[list[tuple], str]:
         N = self.null
         events = [("accept", accepted_at, OPERATOR, N, N, "accepted", N, N)] if self.accept else []
         if unit_id is None and dispatched_at is None:
@@ -96,6 +102,9 @@ class EventExpansion:
             state = "signed"
         if contacted_at is not None and self.contact:
             events.append(("contact", contacted_at, liaison, unit_id, N, N, N, self.contact_note))
+        if closed_as is not None:
+            at = completed_at or feedback_at or signed_at or dispatched_at or accepted_at
+            return self._closed(events, closed_as, at, state, unit_id, N if feedback is None else feedback)
         if feedback_at is not None and self.feedback:
             events.append(("feedback", feedback_at, liaison, unit_id, state, state, N, N if feedback is None else feedback))
         if completed_at is not None and self.complete:
@@ -105,6 +114,14 @@ class EventExpansion:
             events.append(("visit", visited_at, VISITOR, unit_id, state, "visited", N, N))
             state = "visited"
         return events, state
+
+    def _closed(self, events: list[tuple], closed_as: str, at: Any, state: str, unit_id: Any, note: Any
+                ) -> tuple[list[tuple], str]:
+        """The ticket closed without being handled (撤销 or 转出) at `at`: written where 办结 would be."""
+        kind = CLOSED_WITHOUT_HANDLING[closed_as]
+        if self.complete:  # a file that is the truth for 办结 is the truth for how the ticket closed
+            events.append((kind, at, OPERATOR, unit_id, state, closed_as, self.null, note))
+        return events, closed_as
 
 
 # ---- checking a history -------------------------------------------------------------------------------------

@@ -74,7 +74,9 @@ def test_late_return_is_refused_with_the_reason(api):
 def test_full_path_and_history(api):
     t = api.ticket(appeal_type="complaint")
     tid, path = t["id"], f"/api/tickets/{t['id']}/transitions"
-    assert t["due_at"] == "2022-10-12T23:59:59" and t["actions"] == [{"action": "remind", "label": "催办"}]
+    assert t["due_at"] == "2022-10-12T23:59:59" and t["actions"] == [
+        {"action": "remind", "label": "催办"}, {"action": "cancel", "label": "撤销"},
+        {"action": "refer_out", "label": "转出（不属本热线受理范围）"}]
     assert [a["action"] for a in api.get("liaison_a", f"/api/tickets/{tid}").json()["actions"]] == ["sign"]
     api.post("liaison_a", path, {"action": "sign"})
     api.clock.now = D(2022, 10, 8, 10)

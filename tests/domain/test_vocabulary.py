@@ -55,7 +55,7 @@ def test_code_lists_come_from_the_data_files():
 
 def test_every_lifecycle_state_has_its_word():
     states = load_yaml("lifecycle.yaml")["states"]
-    assert codes.STATES == tuple(states) and len(codes.STATES) == 11
+    assert codes.STATES == tuple(states) and len(codes.STATES) == 13
     assert codes.label("state", "archived") == "已归档"  # the export used to write `archived` untranslated
 
 
@@ -103,3 +103,28 @@ def test_half_up_as_the_office_prints():
     assert round(0.125, 2) == 0.12  # Python's own rounding is half-even: the reason this exists
     assert round2(0.125) == 0.13 and round2(2.675) == 2.68 and round2(None) is None
     assert pct(1, 8) == 12.5 and pct(1, 3) == 33.33 and pct(2, 3) == 66.67 and pct(5, 0) is None
+
+
+# ---- closed without handling ------------------------------------------------------------------------------------
+
+def test_cancelled_and_referred_out_are_never_completions():
+    from hotline.domain.history import check_history, implied_events
+    from hotline.domain.lifecycle import declared_lifecycle
+
+    lc = declared_lifecycle()
+    at = {"accepted_at": "t0", "dispatched_at": "t1", "signed_at": "t2", "feedback_at": "t3", "completed_at": "t4",
+          "visited_at": "t5"}
+    handled, state = implied_events(dispatched=True, unit_id=7, liaison="甲局联络员", **at)
+    assert [e[0] for e in handled][-2:] == ["complete", "visit"] and state == "visited"
+    for closed_as, kind in (("cancelled", "cancel"), ("referred_out", "refer_out")):
+        events, state = implied_events(dispatched=True, unit_id=7, liaison="甲局联络员", feedback="转其他部门",
+                                       closed_as=closed_as, **at)
+        kinds = [e[0] for e in events]
+        assert state == closed_as and kinds == ["accept", "dispatch", "sign", kind]  # no 反馈, 办结 or 回访
+        assert events[-1][1] == "t4" and events[-1][7] == "转其他部门"  # closed at the close date, with its note
+        assert check_history(lc, [(e[0], e[4], e[5]) for e in events]) == []
+        online, state = implied_events(dispatched=False, completed_at="t4", closed_as=closed_as, accepted_at="t0")
+        assert [e[0] for e in online] == ["accept", kind] and state == closed_as
+    # and nothing may follow them: they are final
+    assert check_history(lc, [("accept", None, "accepted"), ("cancel", "accepted", "cancelled"),
+                              ("dispatch", "cancelled", "dispatched")]) != []

@@ -82,6 +82,10 @@ def walk_every_transition(svc) -> Walk:
     w(SLA_JOB, later, "remind")
     waiting = w.create("dispatch")                                # 待派发, dispatched afterwards
     w(OPERATOR, waiting, "dispatch", unit_id=UNIT_B)
+    withdrawn = w.create("dispatch")                              # 待派发, then the citizen withdraws it: 撤销
+    w(OPERATOR, withdrawn, "cancel", note="市民来电撤回诉求")
+    elsewhere = w.create("online")                                # not this hotline's: 转出 to another channel
+    w(OPERATOR, elsewhere, "refer_out", note="属司法诉讼事项，告知市民向法院反映")
     return w
 
 
