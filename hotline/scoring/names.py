@@ -6,7 +6,8 @@ has its namespace (docs/scoring.md):
 
 - a bare name (`on_time_rate`, `satisfaction_rate`…): a metric of metrics.yaml, measured on the store;
 - `province.*`: the provincial platform's assessed rate of a county (table `county_assessments`);
-- `entered.*`: a score the office enters by hand (`county_assessments.*_score`, or the rule's `default`). Any snake_case name after `entered.` is allowed: each city's schemes name their own
+- `entered.*`: a score the office enters by hand, for a county or a unit (table `entered_scores`, or the
+  rule's `default`). Any snake_case name after `entered.` is allowed: each city's schemes name their own
   (数据准确度, 答复规范…), and the office enters them under the names its schemes use;
 - `test_calls.*`: one item of the month's test-call sheets (table `test_calls`).
 
@@ -24,8 +25,6 @@ TEST_CALL_ITEMS = ("voice_navigation", "connection", "service_norms", "knowledge
 # input name → column of county_assessments
 PROVINCE_COLUMNS = {f"province.{c}": c for c in
                     ("answer_rate", "online_resolution_rate", "on_time_rate", "visit_rate", "satisfaction_rate")}
-ENTERED_COLUMNS = {f"entered.{k}": f"{k}_score" for k in
-                   ("data_accuracy", "dispatch_on_time", "dispatch_contact", "dispatch_satisfaction")}
 TEST_CALL_INPUTS = {f"test_calls.{i}": i for i in TEST_CALL_ITEMS}
 COUNTY_INPUTS = frozenset(PROVINCE_COLUMNS) | frozenset(TEST_CALL_INPUTS)
 
