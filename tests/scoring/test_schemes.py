@@ -67,6 +67,23 @@ def test_scheme_written_from_the_docs_works(seed_store):
     assert len(red) == len(black) == 3 and red[0].total >= black[0].total
 
 
+def test_every_scheme_in_the_docs_loads():
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text("utf-8"), re.S)
+    schemes = [parse_scheme(yaml.safe_load(b), f"docs/scoring.md yaml block {i}") for i, b in enumerate(blocks)]
+    assert [s.total for s in schemes] == [100, 150]
+
+
+def test_the_150_point_example_of_the_docs():
+    block = re.search(r"## Example: a table out of 150, by points\n.*?```yaml\n(.*?)```", DOCS.read_text("utf-8"), re.S)
+    scheme = parse_scheme(yaml.safe_load(block.group(1)), "docs 150")
+    assert [p.full for p in scheme.parts] == [100, 30, 20]
+    (s,) = rank(scheme, {"县": {"province.on_time_rate": 96.0, "province.satisfaction_rate": 80.0,
+                               "entered.data_quality": 28.5, "test_calls.voice_navigation": [10, 10],
+                               "test_calls.connection": [10, 0]}})
+    # by hand: 工单办理 (96 − 50 = 46) + 0 (80% 及以下) + 10 (答复规范 default) = 56; 数据质量 28.5; 拨测 10 + 5 = 15
+    assert [p.weighted for p in s.parts] == [56.0, 28.5, 15.0] and s.total == 99.5
+
+
 def test_annex2_reproduced_exactly(seed_store):
     engine = MetricEngine(ibis.sqlite.connect(str(seed_store)))
     scheme = builtin_scheme("county_monthly")
