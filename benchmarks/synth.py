@@ -168,7 +168,7 @@ class Reference:
         self.records(folder)
 
     def records(self, folder: Path) -> None:
-        """Test calls, knowledge base, leader days, spot checks, county assessments: the seed's records."""
+        """Test calls, knowledge base, leader days, spot checks, county assessments, entered scores: the seed's records."""
         from hotline.generator.office_records import write_records
 
         class _DS:
@@ -184,7 +184,7 @@ class Reference:
             unit_id = self.unit_id
 
         write_records(_Builder)
-        for name in ("test_calls", "kb_entries", "leader_days", "spot_checks", "county_assessments"):
+        for name in ("test_calls", "kb_entries", "leader_days", "spot_checks", "county_assessments", "entered_scores"):
             rows = _Builder.ds.tables.get(name, [])
             if rows and "id" in metadata.tables[name].columns and "id" not in rows[0]:
                 rows = [{"id": i + 1, **r} for i, r in enumerate(rows)]

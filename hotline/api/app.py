@@ -13,6 +13,7 @@ from hotline.api import error_handlers
 from hotline.api.deps import TokenCache
 from hotline.api.routers import (
     audit,
+    entered_scores,
     kb,
     metrics,
     sla,
@@ -53,7 +54,8 @@ def create_app(settings: ApiSettings | None = None, *, engine: Engine | None = N
     app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
     error_handlers.install(app)
     api = APIRouter(prefix="/api")
-    for module in (tickets, transitions, visits, kb, test_calls, spot_checks, metrics, sla, users, audit):
+    for module in (tickets, transitions, visits, kb, test_calls, spot_checks, entered_scores, metrics, sla, users,
+                   audit):
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -116,6 +116,7 @@ AnyRole = Annotated[Principal, Depends(require(*ANY_ROLE))]
 Office = Annotated[Principal, Depends(require(*OFFICE))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 AnalystOrAdmin = Annotated[Principal, Depends(require("analyst", "admin"))]  # records test calls, spot checks
+ScoreEntrant = Annotated[Principal, Depends(require("operator", "admin"))]  # enters assessment scores
 KbWriter = Annotated[Principal, Depends(require("admin", "liaison"))]  # a liaison: its own unit's entries
 Acceptor = Annotated[Principal, Depends(require(*firing("accept", "accept_for_dispatch")))]
 Visitor = Annotated[Principal, Depends(require(*firing("visit")))]

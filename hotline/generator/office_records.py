@@ -1,5 +1,6 @@
 """The office's records that are not tickets: test-call sheets (拨测), the knowledge base, the leader hotline day,
-spot checks and the provincial assessment figures of the county platforms (附件2's 五率一度 inputs).
+spot checks, the provincial assessment figures of the county platforms (附件2's 五率一度 inputs) and the
+scores the office entered for them (数据准确度, 交办工单 sub-scores: table entered_scores).
 
 Why apart from the tickets: these are what the office keeps by hand, not what callers create, and the report
 quotes them as they are (附件2, 拨测, 抽查, 知识库); the seed's values are written here, or read from
@@ -79,10 +80,15 @@ def write_records(builder) -> None:
             ds.add("test_calls", {"platform": platform, "called_at": datetime(2022, 10, 11 + 4 * i, 10 + i, 17),
                                   "wait_seconds": wait, "voice_navigation": nav, "connection": conn,
                                   "service_norms": norms, "knowledge": know, "visit_service": visit, "remark": remark})
+    rates = ("answer_rate", "online_resolution_rate", "on_time_rate", "visit_rate", "satisfaction_rate")
+    entered = ("entered.data_accuracy", "entered.dispatch_on_time", "entered.dispatch_contact",
+               "entered.dispatch_satisfaction")
     for platform, vals in COUNTY_ASSESSMENTS.items():
-        keys = ("answer_rate", "online_resolution_rate", "on_time_rate", "visit_rate", "satisfaction_rate",
-                "data_accuracy_score", "dispatch_on_time_score", "dispatch_contact_score", "dispatch_satisfaction_score")
-        ds.add("county_assessments", {"platform": platform, "month": "2022-10", **dict(zip(keys, vals))})
+        ds.add("county_assessments", {"platform": platform, "month": "2022-10", **dict(zip(rates, vals))})
+        for name, score in zip(entered, vals[len(rates):]):
+            ds.add("entered_scores", {"month": "2022-10", "platform": platform, "unit_id": None, "input": name,
+                                      "score": score, "note": None, "entered_by": "demo",
+                                      "entered_at": datetime(2022, 11, 1, 9)})
     for title, sub, unit, updated, review in KB:
         ds.add("kb_entries", {"title": title, "body": f"{title}：答复口径由{unit}提供，以最新政策为准。",
                               "subcategory_id": builder.sub_id[sub], "owner_unit_id": builder.unit_id[unit],

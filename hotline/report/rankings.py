@@ -39,7 +39,7 @@ def annex2_header(scheme: Scheme, words: Annex2Words) -> M.Annex2Header:
             groups.append(M.ColumnGroup(label=label, parts=[columns]))
     return M.Annex2Header(scheme=scheme.name, rank_column=words.rank_column, county_column=words.county_column,
                           part_score_column=words.part_score_column, total_column=words.total_column,
-                          full_score=sum(p.weight for p in scheme.parts), groups=groups, notes=words.notes)
+                          full_score=scheme.total, groups=groups, notes=words.notes)
 
 
 def county_ranking(engine: MetricEngine, month: str, words: Annex2Words

@@ -3,6 +3,8 @@
 Rounding follows the office's published tables: each indicator score to two decimals, a part's 折合 =
 (sum of its rounded indicator scores) × weight, rounded; the total = the sum of the rounded parts.
 That order matters: 湘乡市 五率一度 is 92.04 × 0.6 = 55.22 from rounded items, but 55.23 from raw ones.
+A part given by points instead of a weight counts its subtotal as it is (`Part.weighted`); the total is out of
+the scheme's declared `total`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hotline.scoring import rules as R
-from hotline.scoring.scheme import Scheme
+from hotline.scoring.scheme import Part, Scheme
+from hotline.scoring.wording import describe
 
 
 @dataclass
@@ -22,6 +25,7 @@ class IndicatorScore:
     value: object
     score: float
     explanation: str
+    rule_words: str = ""  # the rule as the scheme states it (wording.describe)
 
 
 @dataclass
@@ -32,6 +36,7 @@ class PartScore:
     raw: float
     weighted: float
     indicators: list[IndicatorScore] = field(default_factory=list)
+    explanation: str = ""
 
 
 @dataclass
@@ -56,10 +61,20 @@ def score_subject(scheme: Scheme, subject: str, inputs: dict) -> SubjectScore:
                 score, why = R.apply(ind.rule, ind.points, value)
             except R.RuleError as exc:
                 raise ScoringError(f"{subject}：{part.label}/{ind.label}（{ind.input}）：{exc}") from None
-            inds.append(IndicatorScore(ind.key, ind.label, ind.points, ind.input, value, score, why))
+            inds.append(IndicatorScore(ind.key, ind.label, ind.points, ind.input, value, score, why,
+                                       describe(ind.rule, ind.points)))
         raw = R.round2(sum(i.score for i in inds))
-        parts.append(PartScore(part.key, part.label, part.weight, raw, R.round2(raw * part.weight / 100), inds))
+        weighted = part.weighted(raw)
+        parts.append(PartScore(part.key, part.label, part.weight, raw, weighted, inds,
+                               _part_explanation(scheme, part, raw, weighted)))
     return SubjectScore(subject, R.round2(sum(p.weighted for p in parts)), parts)
+
+
+def _part_explanation(scheme: Scheme, part: Part, raw: float, weighted: float) -> str:
+    if part.by_points:
+        return f"小计 {raw:.2f}（本部分 {part.full:g} 分，按原分计入总分）"
+    scale = "" if scheme.total == 100 else f" × {scheme.total:g}/100"
+    return f"小计 {raw:.2f} × {part.weight:g}%{scale} = {weighted:.2f}"
 
 
 def rank(scheme: Scheme, inputs: dict[str, dict]) -> list[SubjectScore]:

@@ -23,6 +23,7 @@ from hotline.store.reference import ensure_reference_store
 from hotline.store.schema import (
     api_tokens,
     audit_log,
+    entered_scores,
     kb_entries,
     return_visits,
     spot_checks,
@@ -35,7 +36,7 @@ from hotline.store.schema import (
 )
 
 MUTABLE = (audit_log, api_tokens, users, ticket_versions, ticket_contacts, return_visits, ticket_events, tickets,
-           kb_entries, test_calls, spot_checks)
+           kb_entries, test_calls, spot_checks, entered_scores)
 
 
 def sqlite_template(folder: Path) -> Path:

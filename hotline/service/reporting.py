@@ -18,11 +18,24 @@ from sqlalchemy import Engine, func, select
 from hotline.metrics.engine import MetricEngine, MetricError, load_metrics
 from hotline.service.errors import Invalid
 from hotline.store.db import ibis_connect
-from hotline.store.schema import calls, kb_entries, return_visits, spot_checks, test_calls, ticket_events, tickets
+from hotline.store.schema import (
+    audit_log,
+    calls,
+    entered_scores,
+    kb_entries,
+    return_visits,
+    spot_checks,
+    test_calls,
+    ticket_events,
+    tickets,
+)
 
 GROUPABLE = ("unit", "unit_group", "unit_region", "category", "subcategory", "appeal_type", "platform", "region",
              "channel", "result", "method")
-_FINGERPRINT_TABLES = (tickets, ticket_events, return_visits, calls, kb_entries, test_calls, spot_checks)
+# entered_scores: a score entered changes 附件2 and the 红黑榜; a score replaced keeps that table's count and largest
+# id, but not the audit log's (every write through the service leaves its audit row)
+_FINGERPRINT_TABLES = (tickets, ticket_events, return_visits, calls, kb_entries, test_calls, spot_checks,
+                       entered_scores, audit_log)
 
 
 class Reporting:

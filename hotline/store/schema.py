@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from hotline.domain.codes import (
@@ -183,10 +184,27 @@ county_assessments = Table(
     Column("on_time_rate", Float, comment="按时办结率（省监管平台）"),
     Column("visit_rate", Float, comment="回访率（省监管平台）"),
     Column("satisfaction_rate", Float, comment="满意率（省监管平台）"),
-    Column("data_accuracy_score", Float, comment="数据准确度得分（录入）"),
-    Column("dispatch_on_time_score", Float, comment="交办工单 按时办结率 得分（录入）"),
-    Column("dispatch_contact_score", Float, comment="交办工单 联系反馈当事人率 得分（录入）"),
-    Column("dispatch_satisfaction_score", Float, comment="交办工单 回访满意率 得分（录入）"),
+)
+
+# Scores the office enters by hand for an assessment scheme's `entered.*` inputs (数据准确度, 交办工单 sub-scores,
+# 答复规范 deductions…), for a county platform or a handling unit, one per month, subject and input; entering
+# again replaces the score (the audit log keeps the history). Exactly one of `platform` / `unit_id` is set; the
+# two unique constraints each cover one kind of subject (NULLs are distinct in both SQLite and PostgreSQL).
+entered_scores = Table(
+    "entered_scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("month", String(7), nullable=False, comment="考核月份 YYYY-MM"),
+    Column("platform", String(32), ForeignKey("platforms.code"), comment="被考核的县级平台（县级方案）"),
+    Column("unit_id", Integer, ForeignKey("units.id"), comment="被考核的承办单位（单位方案）"),
+    Column("input", String(64), nullable=False, comment="方案中的录入项名称（entered.*）"),
+    Column("score", Float, nullable=False, comment="录入得分"),
+    Column("note", Text, comment="说明（如扣分理由）"),
+    Column("entered_by", String(64), nullable=False, comment="录入人"),
+    Column("entered_at", DateTime, nullable=False, comment="录入时间"),
+    CheckConstraint("(platform IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+    UniqueConstraint("month", "platform", "input"),
+    UniqueConstraint("month", "unit_id", "input"),
 )
 
 test_calls = Table(

@@ -1,5 +1,7 @@
 """Each rule kind at its edges: exactly at the target, just below, at the cut-off; expected values by hand."""
 
+import re
+
 import pytest
 
 from hotline.scoring.rules import RuleError, apply, validate
@@ -72,3 +74,51 @@ def test_rate_outside_range_is_an_error():
         apply(TD, 20, 101)
     with pytest.raises(RuleError, match="0–100"):
         apply(TD, 20, -1)
+
+
+@pytest.mark.parametrize("cutoff,rate,score", [
+    ({"at_or_below": 80}, 80.0, 0.0),      # "80% 及以下不得分": the threshold itself scores 0
+    ({"at_or_below": 80}, 80.5, 16.1),     # 20 × 80.5%
+    ({"below": 80}, 80.0, 16.0),           # "低于 80% 不得分": 80% itself scores 20 × 80%
+    ({"below": 80}, 79.99, 0.0),
+    (80, 80.0, 16.0),                      # a plain number keeps its old meaning: below
+    (80, 79.99, 0.0),
+])
+def test_cutoff_inclusive_or_exclusive(cutoff, rate, score):
+    assert apply({"kind": "proportional", "cutoff": cutoff}, 20, rate)[0] == score
+
+
+def test_cutoff_explanation_says_which_side():
+    assert apply({"kind": "proportional", "cutoff": {"at_or_below": 80}}, 20, 80.0)[1] == "80.00% 在 80% 及以下，得 0 分"
+    assert apply({"kind": "proportional", "cutoff": {"below": 80}}, 20, 79.0)[1] == "79.00% 低于 80%，得 0 分"
+
+
+@pytest.mark.parametrize("cutoff,msg", [
+    ({"under": 80}, "{below: 数值}"),
+    ({"below": 80, "at_or_below": 70}, "{at_or_below: 数值}"),
+    ("80", "应写为"),
+    ({"below": "80"}, "0–100 之间的数字"),
+    ({"at_or_below": 120}, "0–100 之间的数字"),
+    (True, "应写为"),
+])
+def test_bad_cutoff_names_the_key(cutoff, msg):
+    with pytest.raises(RuleError, match=re.escape(msg)) as exc:
+        validate({"kind": "proportional", "cutoff": cutoff}, 20)
+    assert exc.value.key == "cutoff"
+
+
+def test_bad_cutoff_in_a_scheme_file_names_file_and_key(tmp_path):
+    import yaml
+
+    from hotline.scoring.scheme import SchemeError, load_scheme
+
+    doc = {"name": "x", "subject": "unit", "parts": [{"key": "p", "label": "部分", "weight": 100, "indicators": [
+        {"key": "i", "label": "及时签收率", "points": 100, "input": "sign_on_time_rate",
+         "rule": {"kind": "proportional", "cutoff": {"at_or_under": 80}}}]}]}
+    path = tmp_path / "cut.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SchemeError) as exc:
+        load_scheme(path)
+    message = str(exc.value)
+    assert message.startswith(f"{path}: parts[0].indicators[0].rule.cutoff: {{'at_or_under': 80}} 应写为")
+    assert message.index("应写为") < message.index(" / ")

@@ -10,7 +10,7 @@ import yaml
 from hotline.metrics.engine import MetricEngine
 from hotline.scoring.engine import rank, red_black
 from hotline.scoring.inputs import county_inputs, unit_inputs
-from hotline.scoring.names import known_inputs
+from hotline.scoring.names import is_entered, known_inputs
 from hotline.scoring.scheme import SchemeError, builtin_scheme, load_scheme, parse_scheme
 
 DOCS = Path(__file__).parents[2] / "docs" / "scoring.md"
@@ -23,7 +23,8 @@ def base_doc():
 def test_builtin_schemes_load():
     for name, subject in (("county_monthly", "county"), ("unit_monthly", "unit")):
         scheme = builtin_scheme(name)
-        assert scheme.subject == subject and scheme.inputs() <= known_inputs(subject)
+        assert scheme.subject == subject
+        assert {i for i in scheme.inputs() if not is_entered(i)} <= known_inputs(subject)
 
 
 @pytest.mark.parametrize("mutate,msg", [
@@ -33,8 +34,8 @@ def test_builtin_schemes_load():
     (lambda d: d["parts"][1]["indicators"][0].update(points=25), "合计 105"),
     (lambda d: d["parts"][1]["indicators"][0]["rule"].pop("target"), "target"),
     (lambda d: d.update(subject="street"), "scheme.subject"),
-    # a county's inputs are not a unit's: the first unknown one is named
-    (lambda d: d.update(subject="unit"), "parts[0].indicators[0].input = 'entered.dispatch_on_time' 不是已知指标"),
+    # a county's inputs are not a unit's: the first unknown one is named (entered.* names are any subject's)
+    (lambda d: d.update(subject="unit"), "parts[1].indicators[0].input = 'province.answer_rate' 不是已知指标"),
 ])
 def test_bad_scheme_named_precisely(tmp_path, mutate, msg):
     doc = base_doc()
@@ -64,6 +65,23 @@ def test_scheme_written_from_the_docs_works(seed_store):
     assert top.total == pytest.approx(expect, abs=0.011)
     red, black = red_black(ranked, 3)
     assert len(red) == len(black) == 3 and red[0].total >= black[0].total
+
+
+def test_every_scheme_in_the_docs_loads():
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text("utf-8"), re.S)
+    schemes = [parse_scheme(yaml.safe_load(b), f"docs/scoring.md yaml block {i}") for i, b in enumerate(blocks)]
+    assert [s.total for s in schemes] == [100, 150]
+
+
+def test_the_150_point_example_of_the_docs():
+    block = re.search(r"## Example: a table out of 150, by points\n.*?```yaml\n(.*?)```", DOCS.read_text("utf-8"), re.S)
+    scheme = parse_scheme(yaml.safe_load(block.group(1)), "docs 150")
+    assert [p.full for p in scheme.parts] == [100, 30, 20]
+    (s,) = rank(scheme, {"县": {"province.on_time_rate": 96.0, "province.satisfaction_rate": 80.0,
+                               "entered.data_quality": 28.5, "test_calls.voice_navigation": [10, 10],
+                               "test_calls.connection": [10, 0]}})
+    # by hand: 工单办理 (96 − 50 = 46) + 0 (80% 及以下) + 10 (答复规范 default) = 56; 数据质量 28.5; 拨测 10 + 5 = 15
+    assert [p.weighted for p in s.parts] == [56.0, 28.5, 15.0] and s.total == 99.5
 
 
 def test_annex2_reproduced_exactly(seed_store):
