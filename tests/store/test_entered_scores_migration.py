@@ -1,4 +1,4 @@
-"""Migration 0003 moves the four entered columns of county_assessments into entered_scores and back, losing no
+"""Migration 0005 moves the four entered columns of county_assessments into entered_scores and back, losing no
 score of the old schema; the values below are written into a 0002 store by hand and read back."""
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ def test_entered_columns_move_into_entered_scores_and_back(tmp_path):
                                "ORDER BY platform, input")).all()
         assert c.execute(text("SELECT answer_rate FROM county_assessments WHERE platform = 'shaoshan'")).scalar() == 94.61
     assert [tuple(r) for r in moved] == [
-        ("shaoshan", None, "2022-10", "entered.data_accuracy", 30.0, "migration-0003"),
-        ("shaoshan", None, "2022-10", "entered.dispatch_contact", 29.5, "migration-0003"),
-        ("shaoshan", None, "2022-10", "entered.dispatch_on_time", 30.0, "migration-0003"),
-        ("shaoshan", None, "2022-10", "entered.dispatch_satisfaction", 38.89, "migration-0003"),
-        ("xiangxiang", None, "2022-10", "entered.dispatch_satisfaction", 36.13, "migration-0003"),  # NULLs stay unentered
+        ("shaoshan", None, "2022-10", "entered.data_accuracy", 30.0, "migration-0005"),
+        ("shaoshan", None, "2022-10", "entered.dispatch_contact", 29.5, "migration-0005"),
+        ("shaoshan", None, "2022-10", "entered.dispatch_on_time", 30.0, "migration-0005"),
+        ("shaoshan", None, "2022-10", "entered.dispatch_satisfaction", 38.89, "migration-0005"),
+        ("xiangxiang", None, "2022-10", "entered.dispatch_satisfaction", 36.13, "migration-0005"),  # NULLs stay unentered
     ]
 
     with engine.begin() as c:  # a county month entered after the upgrade, without provincial figures

@@ -6,15 +6,15 @@ at all. The four columns' values move into entered_scores (same month and platfo
 so county_assessments keeps only the province's figures. Downgrade moves them back; unit scores and
 inputs other than the four have no place in the old schema and are dropped then.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
@@ -56,7 +56,7 @@ def upgrade() -> None:
             'INSERT INTO entered_scores (month, platform, unit_id, input, score, note, entered_by, entered_at) '
             f'SELECT month, platform, NULL, :name, {column}, :note, :by, CURRENT_TIMESTAMP '
             f'FROM county_assessments WHERE {column} IS NOT NULL'
-        ).bindparams(name=name, note=f'自 county_assessments.{column} 迁移', by='migration-0003'))
+        ).bindparams(name=name, note=f'自 county_assessments.{column} 迁移', by='migration-0005'))
     with op.batch_alter_table('county_assessments', schema=None) as batch_op:
         for column in MOVED:
             batch_op.drop_column(column)
