@@ -14,6 +14,19 @@ from hotline.store.db import StoreError
 
 app = typer.Typer()  # its commands are added to the main app by hotline/cli/main.py
 
+
+def _store_profile():
+    """The city profile of the store named by --db (its schemes are the ones in force)."""
+    from hotline.store.db import open_engine, require_schema
+    from hotline.store.profile import read_profile
+
+    engine = open_engine(state["db"])
+    try:
+        require_schema(engine)
+        return read_profile(engine)
+    finally:
+        engine.dispose()
+
 @app.command()
 def report(
     month: Annotated[str, typer.Option(help="报告月份 YYYY-MM")],
@@ -77,7 +90,7 @@ def score(
     from hotline.report.build import data_months
     from hotline.scoring.engine import ScoringError, rank, red_black
     from hotline.scoring.inputs import county_inputs, unit_inputs
-    from hotline.scoring.scheme import SchemeError, default_scheme, load_scheme
+    from hotline.scoring.scheme import SchemeError, load_scheme, profile_schemes
 
     try:
         if month is None:
@@ -88,7 +101,11 @@ def score(
         else:
             if subject not in ("county", "unit"):
                 raise UserError(f"subject 应为 county 或 unit：{subject}")
-            sch = default_scheme(subject)
+            sch = profile_schemes(_store_profile()).get(subject)
+            if sch is None:
+                raise UserError(f"本库的城市配置没有{'县级平台' if subject == 'county' else '承办单位'}考核方案"
+                                f"（schemes.{subject}），请用 --scheme 指定方案文件 / the store's profile has no "
+                                f"{subject} scheme; give one with --scheme")
         con = connect("sqlite", None)
         months = data_months(con)
         if month not in months:
@@ -140,7 +157,7 @@ def score_enter(
 
     single = {"month": month, "subject": subject, "name": name, "input": input, "score": score, "note": note}
     try:
-        schemes = in_force([load_scheme(scheme)] if scheme is not None else [])
+        schemes = in_force(_store_profile(), [load_scheme(scheme)] if scheme is not None else [])
         if file is not None:
             if any(v is not None for v in single.values()):
                 raise UserError("--file 与单条录入的选项不能同时使用 / give either --file or one score's options")

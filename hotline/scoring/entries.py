@@ -21,8 +21,9 @@ from pathlib import Path
 import yaml
 
 from hotline.domain.month import Month, MonthError
+from hotline.domain.profile import Profile
 from hotline.scoring.names import SUBJECT_WORDS, SUBJECTS
-from hotline.scoring.scheme import Scheme, default_scheme
+from hotline.scoring.scheme import Scheme, profile_schemes
 
 FIELDS = ("month", "subject", "name", "input", "score", "note")
 REQUIRED = FIELDS[:-1]
@@ -43,9 +44,10 @@ class Entry:
     note: str | None = None
 
 
-def in_force(schemes: Iterable[Scheme] = ()) -> dict[str, Scheme]:
-    """The scheme entries are checked against, per subject: the built-in one, unless `schemes` gives another."""
-    out = {subject: default_scheme(subject) for subject in SUBJECTS}
+def in_force(profile: Profile, schemes: Iterable[Scheme] = ()) -> dict[str, Scheme]:
+    """The schemes entries are checked against, per subject: the store's profile's, unless `schemes` gives another
+    (a subject with neither takes no entered score)."""
+    out = profile_schemes(profile)
     out.update({s.subject: s for s in schemes})
     return out
 
@@ -71,7 +73,10 @@ def check_entry(raw: Mapping, schemes: Mapping[str, Scheme]) -> Entry:
     subject = str(raw["subject"]).strip()
     if subject not in SUBJECTS:
         raise EntryError(f"subject = {subject!r}，应为 county（县级平台）或 unit（承办单位） / must be county or unit")
-    scheme = schemes[subject]
+    scheme = schemes.get(subject)
+    if scheme is None:
+        raise EntryError(f"本库的城市配置没有{SUBJECT_WORDS[subject]}考核方案（schemes.{subject}），无处录入得分 / "
+                         f"the store's profile has no {subject} scheme to enter scores for")
     entered = scheme.entered()
     name = str(raw["input"]).strip()
     if name not in entered:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from hotline.domain.profile import Profile
 from hotline.scoring import rules as R
 from hotline.scoring.names import SUBJECTS, is_entered, known_inputs, renamed
 
@@ -187,5 +188,18 @@ BUILTIN = {"county": "county_monthly", "unit": "unit_monthly"}
 
 
 def default_scheme(subject: str) -> Scheme:
-    """The built-in scheme for a subject (county or unit)."""
+    """The built-in scheme for a subject (county or unit): the Xiangtan demo's."""
     return builtin_scheme(BUILTIN[subject])
+
+
+def profile_schemes(profile: Profile) -> dict[str, Scheme]:
+    """A city profile's schemes by subject, checked (SchemeError names the file and the key); a subject the
+    profile gives no scheme for has none — no county ranking, no 红榜/黑榜."""
+    out = {}
+    for subject, doc in profile.schemes.items():
+        scheme = parse_scheme(doc.content, doc.source)
+        if scheme.subject != subject:
+            raise SchemeError(f"{doc.source}: 列在 schemes.{subject} 下的方案 subject 为 {scheme.subject} / "
+                              f"a scheme under schemes.{subject} must have subject: {subject}")
+        out[subject] = scheme
+    return out

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from hotline.domain.profile import load_profile
 from hotline.scoring.entries import Entry, EntryError, check_entry, in_force, read_entries
 from hotline.scoring.scheme import load_scheme
 
-SCHEMES = in_force()
+XIANGTAN = load_profile("xiangtan")  # the demo's store: its profile gives both schemes
+SCHEMES = in_force(XIANGTAN)
 GOOD = {"month": "2022-10", "subject": "unit", "name": "市公安局", "input": "entered.data_quality", "score": "8.5"}
 
 
@@ -36,7 +38,7 @@ def test_each_fault_named(change, message):
 
 
 def test_the_scheme_in_force_decides_what_may_be_entered():
-    lyg = in_force([load_scheme(Path(__file__).parent / "schemes" / "lianyungang_unit.yaml")])
+    lyg = in_force(XIANGTAN, [load_scheme(Path(__file__).parent / "schemes" / "lianyungang_unit.yaml")])
     # 答复规范 is Lianyungang's entered input, out of 10; the built-in unit scheme has no such input
     assert check_entry(GOOD | {"input": "entered.reply_norms", "score": 9}, lyg).score == 9
     with pytest.raises(EntryError, match="entered.reply_norms"):

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from hotline.domain.profile import load_profile
 from hotline.scoring.entries import Entry, in_force
 from hotline.service.auth import CLI
 from hotline.service.entered_scores import list_scores, record, record_one
@@ -19,6 +20,8 @@ from hotline.store.schema import audit_log, entered_scores
 
 NOW = datetime(2022, 11, 2, 9, 30)
 
+XIANGTAN = load_profile("xiangtan")  # the demo's store: its profile gives both schemes
+
 
 def police(score=8.5, **extra):
     return {"month": "2022-10", "subject": "unit", "name": "市公安局", "input": "entered.data_quality",
@@ -27,13 +30,13 @@ def police(score=8.5, **extra):
 
 def test_record_replace_and_list(engine):
     with write_tx(engine) as conn:
-        first = record_one(conn, CLI, police(), NOW, in_force())
+        first = record_one(conn, CLI, police(), NOW, in_force(XIANGTAN))
         county = record_one(conn, CLI, {"month": "2022-10", "subject": "county", "name": "韶山市",
-                                        "input": "entered.data_accuracy", "score": 29}, NOW, in_force())
+                                        "input": "entered.data_accuracy", "score": 29}, NOW, in_force(XIANGTAN))
     assert (first["name"], first["score"], first["previous"], first["entered_by"]) == ("市公安局", 8.5, None, "cli")
     assert county["name"] == "韶山市" and county["previous"] is None
     with write_tx(engine) as conn:   # the same month, unit and input again: replaced, not added
-        again = record_one(conn, CLI, police(9.0, name="湘潭市公安局"), NOW, in_force())  # an alias of 市公安局
+        again = record_one(conn, CLI, police(9.0, name="湘潭市公安局"), NOW, in_force(XIANGTAN))  # an alias of 市公安局
     assert again["id"] == first["id"] and again["previous"] == 8.5 and again["name"] == "市公安局"
     with read_tx(engine) as conn:
         listed = list_scores(conn, "2022-10")
@@ -57,7 +60,7 @@ def test_record_replace_and_list(engine):
 ])
 def test_refused_with_the_reason(engine, change, message):
     with pytest.raises(Invalid, match=message), write_tx(engine) as conn:
-        record_one(conn, CLI, police() | change, NOW, in_force())
+        record_one(conn, CLI, police() | change, NOW, in_force(XIANGTAN))
 
 
 def test_a_batch_with_one_unknown_subject_writes_nothing(engine):

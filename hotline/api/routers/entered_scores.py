@@ -34,4 +34,4 @@ def list_entered_scores(who: Office, svc: Service, month: Annotated[Month | None
              summary="录入考核得分（同月同对象同项已有则替换）")
 def record_entered_score(body: EnteredScoreCreate, who: ScoreEntrant, svc: Service):
     with write_tx(svc.engine) as conn:
-        return entered_scores.record_one(conn, who, body.model_dump(), svc.clock(), in_force())
+        return entered_scores.record_one(conn, who, body.model_dump(), svc.clock(), in_force(svc.profile))
