@@ -145,6 +145,7 @@ def test_data_gap_metrics_count_the_gaps(tiny_store, tmp_path):
 def test_completion_counts_to_the_month_end_and_deadline_gaps(tiny_store, tmp_path):
     import shutil
     import sqlite3
+
     import ibis
 
     copy = tmp_path / "late_close.sqlite"
