@@ -168,8 +168,9 @@ class ReportBuilder:
             return None
         e = self.engine
         by = {r["platform"]: r["county_calls"].num for r in e.by(["county_calls"], month, ["platform"])}
+        calls = e.value("county_calls", month).num or None
         return M.CountyFigures(
-            calls=e.value("county_calls", month).num, calls_mom=mom(e.mom("county_calls", month)),
+            calls=calls, calls_mom=mom(e.mom("county_calls", month)) if calls else None,
             by_county=[M.Share(label=p.short_name, count=by.get(p.code, 0), share=None) for p in self.survey.counties],
             answer_rate=e.value("county_answer_rate", month).rate,
             online_resolution_rate=e.value("county_online_resolution_rate", month).rate,

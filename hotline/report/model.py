@@ -147,8 +147,8 @@ class OverdueUnit(BaseModel):
 
 
 class CountyFigures(BaseModel):
-    calls: int
-    calls_mom: MoM
+    calls: int | None = Field(description="县级平台来电量（没有县级平台来电记录时为空）")
+    calls_mom: MoM | None
     by_county: list[Share]
     answer_rate: float | None
     online_resolution_rate: float | None
