@@ -154,3 +154,13 @@ def test_data_notes_close_the_body_numbered(report):
     assert [b.kind for b in blocks[-3:]] == ["sign", "date", "notes"]
     assert (blocks[-1].text, blocks[-1].items) == ("数据说明：", ["1.来电：甲；", "2.回访：乙。"])
     assert "notes" not in [b.kind for b in document(report).blocks]  # the seed month lacks nothing
+
+
+def test_the_seed_month_lacks_nothing(report):
+    """The demo store holds every input: every section is drawn, nothing is said to be missing."""
+    flags = report.coverage.model_dump()
+    assert (flags.pop("basis"), flags.pop("regions")) == ("visited", "units")
+    assert all(flags.values()), flags
+    assert report.missing == [] and report.annexes == ["annex1", "annex2", "annex3"]
+    text = document(report).text()
+    assert "本月无" not in text and "数据说明" not in text and "—" not in text.split("附件：")[0]
