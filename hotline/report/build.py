@@ -157,10 +157,14 @@ class ReportBuilder:
         return [M.DispatchHot(category=g.label, count=g.total, main_subcategory=g.cells[0][0], main_count=g.cells[0][1])
                 for g in self.engine.nested("dispatched", month, "category", "subcategory", None, "cat_order", "sub_order")[:5]]
 
-    def overdue(self, month: str) -> list[M.OverdueUnit]:
-        """图10: units with overdue-unanswered tickets at month end, with their two main subcategories."""
-        return [M.OverdueUnit(unit=g.label, count=g.total, topics="、".join(s for s, _ in g.cells[:2]))
-                for g in self.engine.nested("overdue_unanswered", month, "unit", "subcategory", None, "unit_order", "sub_order")]
+    def overdue(self, month: str) -> tuple[list[M.OverdueUnit], int]:
+        """图10: units with overdue-unanswered tickets at month end, with their two main subcategories; and how
+        many such tickets name no unit."""
+        e = self.engine
+        named = [M.OverdueUnit(unit=g.label, count=g.total, topics="、".join(s for s, _ in g.cells[:2]))
+                 for g in e.nested("overdue_unanswered", month, "unit", "subcategory", {"unit": {"is_null": False}},
+                                   "unit_order", "sub_order")]
+        return named, e.value("overdue_unanswered", month, {"unit": {"is_null": True}}).num
 
     def county(self, month: str) -> M.CountyFigures | None:
         """二（二）: the store's county platforms, when the month has their data."""
@@ -195,7 +199,7 @@ class ReportBuilder:
         praised = [r.unit for g in annex1.groups for r in g.rows if cov.visits
                    and r.valid >= praise.min_valid_tickets and (r.satisfaction_rate or 0) >= praise.min_satisfaction_rate
                    and pct(r.satisfied_total - r.unrated, r.visits) >= praise.min_rated_satisfied_share]
-        overdue = self.overdue(month)
+        overdue, overdue_without_unit = self.overdue(month)
         visit_units = sum(1 for g in annex1.groups for r in g.rows if r.visits)
         completion = e.value(basis.valid, month).num, e.value(basis.completed, month).num
         return M.Handling(
@@ -216,7 +220,8 @@ class ReportBuilder:
             praised_units=praised, praised_short_names=[unit_short_name(u) for u in praised],
             dissatisfied_hot=[M.Share(label=a, count=b, share=c) for a, b, c in
                               e.top("visit_dissatisfied", month, "sub_topic", 5, order="sub_order")],
-            overdue_total=sum(o.count for o in overdue), overdue_units=overdue, county=self.county(month))
+            overdue_total=sum(o.count for o in overdue) + overdue_without_unit, overdue_units=overdue,
+            overdue_without_unit=overdue_without_unit, county=self.county(month))
 
     def rankings(self, month: str, words: Wording) -> tuple[M.Annex2Header | None, list[M.CountyScoreRow] | None,
                                                             M.UnitLists | None]:
@@ -255,7 +260,7 @@ class ReportBuilder:
         hotspots, handling = self.hotspots(month), self.handling(month, annexed, words.praise)
         spot_checks, period = annex3(self.con, month)
         annex2_header, annex2, lists = self.rankings(month, words)
-        annexes = M.annex_order(bool(annex2), bool(spot_checks))
+        annexes = M.annex_order(bool(annexed.groups), bool(annex2), bool(spot_checks))
         facts = gather_narrative_input(self.con, self.engine.sources, month, hotspots, handling, spot_checks, period,
                                        visits=self.coverage.visits,
                                        spot_check_annex=annexes.index("annex3") + 1 if spot_checks else None)

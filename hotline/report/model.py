@@ -183,6 +183,7 @@ class Handling(BaseModel):
     dissatisfied_hot: list[Share]
     overdue_total: int
     overdue_units: list[OverdueUnit]
+    overdue_without_unit: int = Field(0, description="超期未反馈工单中没有承办单位记录的（计入 overdue_total）")
     county: CountyFigures | None = Field(description="县级平台办理情况（Coverage.counties 时）")
 
 
@@ -309,9 +310,10 @@ class Report(BaseModel):
     @computed_field(description="印出的附件及其次序：附件N 是第 N 个")
     @property
     def annexes(self) -> list[str]:
-        return annex_order(bool(self.annex2), bool(self.annex3))
+        return annex_order(bool(self.annex1.groups), bool(self.annex2), bool(self.annex3))
 
 
-def annex_order(county_ranking: bool, spot_checks: bool) -> list[str]:
-    """The annexes printed, in order: 附件1 always, 附件2 with the county ranking, then the spot checks."""
-    return ["annex1"] + (["annex2"] if county_ranking else []) + (["annex3"] if spot_checks else [])
+def annex_order(units: bool, county_ranking: bool, spot_checks: bool) -> list[str]:
+    """The annexes printed, in order, each when it has rows: 附件1 (the units), the county ranking, the spot checks."""
+    present = {"annex1": units, "annex2": county_ranking, "annex3": spot_checks}
+    return [key for key, rows in present.items() if rows]

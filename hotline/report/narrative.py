@@ -87,8 +87,9 @@ def difficulties(facts: NarrativeInput, title: str) -> M.Narrative:
     if late_units:
         quality.append(f"部分单位存在超过 {facts.return_window_days} 个工作日退单现象（"
                        + "、".join(f"{u} {c} 件" for u, c in late_units.most_common()) + "）")
-    if facts.overdue_units:
-        quality.append(f"仍有 {facts.overdue_total} 件工单超期未反馈，涉及" + "、".join(facts.overdue_units))
+    if facts.overdue_total:
+        units = "，涉及" + "、".join(facts.overdue_units) if facts.overdue_units else ""
+        quality.append(f"仍有 {facts.overdue_total} 件工单超期未反馈{units}")
     if quality:
         paras.append("工单办理质量有待提升。" + "；".join(quality) + "，影响热线整体按时办结率考核。")
     return M.Narrative(title=title, paragraphs=[f"（{CN_NUMERALS[i]}）{p}" for i, p in enumerate(paras)])

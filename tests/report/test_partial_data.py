@@ -209,3 +209,22 @@ def test_no_county_platform(tmp_path, tables):
     assert not any("县级平台" in n or "附件2 县级平台综合排名" in n for n in notes(doc))
     assert not any("热线平台暂未归并" in n for n in doc.annexes[0].notes)
     assert_numbered_through(doc)
+
+
+def test_no_handling_unit(tmp_path, tables):
+    """A message board's export: no ticket names a unit. 附件1 has no row, so it is not printed (nor listed)."""
+    for t in tables["tickets"]:
+        t["unit_id"] = None
+    for e in tables["ticket_events"]:
+        e["unit_id"] = None
+    report, doc = tiny_report(tmp_path, tables)
+    assert report.annex1.groups == [] and report.annexes == [] and doc.annexes == []
+    assert not any(b.kind == "annexes" for b in doc.blocks)
+    assert report.hotspots.units == [] and "各单位诉求热点情况" not in body(doc)
+    # 图4 falls back to the tickets' 诉求发生地 (all 乙区)
+    assert report.coverage.regions == "tickets" and [p.name for p in report.hotspots.regions] == ["乙区"]
+    assert any("3 件派发工单没有承办单位" in n for n in notes(doc))  # October's #2, #3, #7
+    # #6 is still overdue at month end: counted, with no unit to name
+    assert "热线系统内仍有 1 件工单超期未反馈。其中 1 件没有承办单位记录。" in body(doc)
+    assert "无超期未反馈工单" not in body(doc) and "涉及" not in "".join(report.difficulties.paragraphs)
+    assert_numbered_through(doc)
