@@ -102,7 +102,7 @@ def by_type(r: M.Report):
     """图1: appeal types as a ring, the legend holding count and share."""
     fig, axes = _figure(2.6)
     ax = axes[0][0]
-    items = r.calls.by_type
+    items = [s for s in r.calls.by_type if s.count]  # a type the month has none of is not drawn
     wedges, _ = ax.pie([s.count for s in items], colors=PALETTE[:len(items)], startangle=90, counterclock=False,
                        wedgeprops={"width": 0.42, "edgecolor": "white", "linewidth": 1})
     for w, s in zip(wedges, items):

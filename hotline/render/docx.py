@@ -121,6 +121,7 @@ def _styles(doc) -> None:
            line=None, before=6, after=4, keep_next=True)
     _style(doc, "Annex Note", size=10.5, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0, line=None, before=2)
     _style(doc, "Table Text", size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=None)
+    _style(doc, "Data Note", size=CAPTION_PT, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0, line=None, before=2)
     _style(doc, "Page Number", east_asia=F.OFFICE_PAGE_NUMBER, size=PAGE_NUMBER_PT, indent=0, line=None)
 
 
@@ -278,6 +279,10 @@ def render_docx(report: M.Report, document: Document, charts: dict[str, bytes]) 
             # centred under the office's name
             shift = max(0.0, (sign_width - _width_chars(b.text)) / 2)
             p.paragraph_format.right_indent = Pt((2 + shift) * BODY_PT)
+        elif b.kind == "notes":  # 数据说明, under the date two characters in (GB/T 9704's place for 附注)
+            doc.add_paragraph("", style="Normal")
+            for text in [b.text, *b.items]:
+                doc.add_paragraph(text, style="Data Note").paragraph_format.left_indent = Pt(2 * BODY_PT)
 
     landscape = False
     for annex in document.annexes:

@@ -56,6 +56,15 @@ def mom(m: M.MoM) -> str:
     return f"{m.direction} {abs(m.delta):.2f}%"
 
 
+def vs(m: M.MoM | None, lead: str) -> str:
+    """A 环比 clause ("，环比上升 3.87%"), or nothing when there is no previous month to compare with."""
+    return "" if m is None or m.previous is None else lead + mom(m)
+
+
+def count(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
 def oneline(text: str) -> str:
     return re.sub(r"\s*\n\s*", "", text).strip()
 
@@ -69,7 +78,7 @@ def heading_number(level: int, n: int) -> str:
 
 @dataclass
 class Block:
-    kind: str  # heading | para | figure | annexes | sign | date
+    kind: str  # heading | para | figure | annexes | sign | date | notes
     text: str = ""
     level: int = 0
     key: str = ""
@@ -133,7 +142,7 @@ class Document:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("hotline.render", "templates"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters.update(pct=pct, score=score, cn=cn, cn_list=cn_list, mom=mom, oneline=oneline,
+    env.filters.update(pct=pct, score=score, cn=cn, cn_list=cn_list, mom=mom, vs=vs, oneline=oneline,
                        top_label=lambda p: p.top[0].label if p.top else "—",
                        top_share=lambda p: pct(p.top[0].share) if p.top else "—",
                        first_topic=lambda o: o.topics[0] if o.topics else o.category,
@@ -145,7 +154,8 @@ def _context(report: M.Report) -> dict:
     return {"r": report, "year": report.year, "month": report.month_of_year}
 
 
-MARK = re.compile(r"^::(h1|h2|h3|item|fig|annex|sign|date)::\s*(.*)$")
+MARK = re.compile(r"^::(h1|h2|h3|item|fig|annex|sign|date|note)::\s*(.*)$")
+DATA_NOTES = "数据说明："
 
 
 def body_blocks(report: M.Report) -> tuple[list[Block], list[tuple[str, str]]]:
@@ -156,6 +166,7 @@ def body_blocks(report: M.Report) -> tuple[list[Block], list[tuple[str, str]]]:
     counters = {1: 0, 2: 0, 3: 0}
     figure_no = item_no = 0
     para: list[str] = []
+    data_notes: list[str] = []
 
     def flush() -> None:
         if para:
@@ -189,9 +200,14 @@ def body_blocks(report: M.Report) -> tuple[list[Block], list[tuple[str, str]]]:
             elif kind == "annex":
                 key, title = (s.strip() for s in rest.split("|", 1))
                 annexes.append((key, title))
+            elif kind == "note":
+                data_notes.append(rest)
             else:
                 blocks.append(Block(kind, rest))
     flush()
+    if data_notes:  # 数据说明 closes the body, below the date (where GB/T 9704 puts 附注)
+        blocks.append(Block("notes", DATA_NOTES, items=[f"{i}.{n}{'。' if i == len(data_notes) else '；'}"
+                                                          for i, n in enumerate(data_notes, 1)]))
     if annexes:  # 附件说明 goes before the signature
         at = next((i for i, b in enumerate(blocks) if b.kind == "sign"), len(blocks))
         blocks.insert(at, Block("annexes", "附件：", items=[f"{i}.{t}" for i, (_, t) in enumerate(annexes, 1)]))
@@ -222,9 +238,10 @@ def notes(texts: list[str]) -> list[str]:
 
 
 def _unit_cells(row: M.UnitRow) -> list[Cell]:
-    return [Cell(str(row.valid)), Cell(str(row.completed)), Cell(str(row.late)), Cell(pct(row.on_time_rate)),
-            Cell(pct(row.contact_rate)), Cell(str(row.visits)), Cell(str(row.satisfied_total)), Cell(str(row.unrated)),
-            Cell(str(row.dissatisfied)), Cell(pct(row.satisfaction_rate))]
+    """The ten numeric cells; a column the month's data cannot give is None in the model and printed —."""
+    return [Cell(count(row.valid)), Cell(count(row.completed)), Cell(count(row.late)), Cell(pct(row.on_time_rate)),
+            Cell(pct(row.contact_rate)), Cell(count(row.visits)), Cell(count(row.satisfied_total)),
+            Cell(count(row.unrated)), Cell(count(row.dissatisfied)), Cell(pct(row.satisfaction_rate))]
 
 
 def annex1(report: M.Report) -> tuple[list[tuple[str | None, Table]], list[str], bool]:

@@ -95,7 +95,8 @@ class NarrativeInput:
     spot_check_period: str
     overdue_total: int
     overdue_units: tuple[str, ...]
-    visit_dissatisfied: int
+    visit_dissatisfied: int | None  # None: the month has no visits
+    spot_check_annex: int | None = None  # the 附件 number of the spot-check table (附件3 when 附件2 is printed)
 
 
 def _datetime(value) -> datetime:
@@ -183,8 +184,11 @@ def leader_days(con: ibis.BaseBackend, start: datetime, end: datetime) -> list[L
             for r in rows.itertuples()]
 
 
-def gather_narrative_input(con: ibis.BaseBackend, sources: Sources, month: str, hotspots: M.Hotspots, handling: M.Handling,
-           spot_checks: list[M.SpotCheckRow], spot_check_period: str) -> NarrativeInput:
+def gather_narrative_input(con: ibis.BaseBackend, sources: Sources, month: str, hotspots: M.Hotspots,
+                           handling: M.Handling, spot_checks: list[M.SpotCheckRow], spot_check_period: str, *,
+                           visits: bool = True, spot_check_annex: int | None = None) -> NarrativeInput:
+    """The facts of the month (`visits`: whether it has return visits; `spot_check_annex`: the 附件 number of the
+    spot-check table as printed)."""
     start, end = Month.parse(month).bounds
     window = default_rules().return_within_days
     late = late_returns(sources, start - LOOKBACK, end, window)
@@ -197,4 +201,4 @@ def gather_narrative_input(con: ibis.BaseBackend, sources: Sources, month: str, 
         call_sheets=tuple(call_sheets(con, start, end)), leader_days=tuple(leader_days(con, start, end)),
         spot_checks=len(spot_checks), spot_check_period=spot_check_period,
         overdue_total=handling.overdue_total, overdue_units=tuple(o.unit for o in handling.overdue_units),
-        visit_dissatisfied=handling.visit_dissatisfied)
+        visit_dissatisfied=handling.visit_dissatisfied if visits else None, spot_check_annex=spot_check_annex)

@@ -5,11 +5,18 @@ table prints that is not the renderer's own layout: the annexes' headers and not
 the scheme 附件2 was scored with, the short names the text uses. Numbers are stored raw (counts) and as
 printed (rates with two decimals); narrative drafts are kept apart from numbers so an office can replace the
 text without touching a figure.
+
+What the store holds for the month is decided once, by the builder (`coverage.py`), and carried here as
+`Coverage`: the renderers draw a section only when its inputs exist and otherwise say so in one line, and print
+`missing` as the document's 数据说明. Counts stay as counted (0 is "none found"); a rate or a table cell whose
+inputs the store lacks is None (printed —), never a fabricated 0.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from typing import Literal
+
+from pydantic import BaseModel, Field, computed_field, model_validator
 
 
 class Share(BaseModel):
@@ -78,19 +85,44 @@ class DispatchHot(BaseModel):
     main_count: int
 
 
+class Coverage(BaseModel):
+    """Which inputs the store holds for the month: each flag decides a section, a sentence or a figure."""
+
+    calls: bool = Field(description="本月有市级平台来电记录（否则不列话务量、接通率）")
+    previous_month: bool = Field(description="上月的工单数据可比：本月过半工单的承办单位（在线办结的算市平台）上月也有工单"
+                                             "（否则工单各项不与上月比较）")
+    online: bool = Field(description="本月有在线办结工单")
+    online_evaluations: bool = Field(description="本月有在线工单评价")
+    visits: bool = Field(description="本月有派发工单回访记录")
+    basis: Literal["visited", "accepted"] = Field(
+        description="附件1、按时办结率与办结率的截点：visited 回访时间；accepted 受理时间（本月没有回访记录时）")
+    completions: bool = Field(description="口径内的派发工单有办结记录")
+    on_time: bool = Field(description="口径内的派发工单都有办理时限（且有办结记录）：按时办结率可算")
+    contacts: bool = Field(description="口径内有联系诉求人的记录（否则联系反馈当事人率不列）")
+    overdue: bool = Field(description="月末未反馈的派发工单都有办理时限：能断定有无超期未反馈")
+    civility: bool = Field(description="本月有文明创建诉求记录")
+    regions: Literal["units", "tickets", "none"] = Field(
+        description="图4 的地区：units 承办单位所属县市区（名录次序）；tickets 工单的诉求发生地；none 无")
+    counties: bool = Field(description="有县级平台（platforms.level = county）且本月有其来电或工单：列县级平台一节与附件2")
+
+
 class UnitRow(BaseModel):
+    """One row of 附件1. A column whose inputs the store lacks is None (printed —): the visit columns of a month
+    without visits, 超时办结量 and 按时办结率 of a unit whose tickets lack deadlines."""
+
     seq: int
     unit: str
     valid: int
-    completed: int
-    late: int
+    completed: int | None
+    late: int | None
     on_time_rate: float | None
     contact_rate: float | None
-    visits: int
-    satisfied_total: int
-    unrated: int
-    dissatisfied: int
+    visits: int | None
+    satisfied_total: int | None
+    unrated: int | None
+    dissatisfied: int | None
     satisfaction_rate: float | None
+    completion_rate: float | None = Field(None, description="办结率：已办结量 ÷ 有效工单量（表中不单列）")
 
 
 class UnitGroup(BaseModel):
@@ -102,6 +134,7 @@ class UnitGroup(BaseModel):
 
 class Annex1(BaseModel):
     title: str
+    basis: Literal["visited", "accepted"] = Field("visited", description="统计截点：回访时间 / 受理时间（无回访时）")
     groups: list[UnitGroup]
     total: UnitRow
     notes: list[str]
@@ -114,8 +147,8 @@ class OverdueUnit(BaseModel):
 
 
 class CountyFigures(BaseModel):
-    calls: int
-    calls_mom: MoM
+    calls: int | None = Field(description="县级平台来电量（没有县级平台来电记录时为空）")
+    calls_mom: MoM | None
     by_county: list[Share]
     answer_rate: float | None
     online_resolution_rate: float | None
@@ -136,7 +169,9 @@ class Handling(BaseModel):
     online_hot: list[OnlineHot]
     dispatched_mom: MoM
     on_time_rate: float | None
-    on_time_rate_mom: MoM
+    on_time_rate_mom: MoM | None
+    completed: int | None = Field(None, description="口径内已办结的派发工单（Coverage.basis）")
+    completion_rate: float | None = Field(None, description="办结率：已办结 ÷ 口径内的派发工单")
     dispatch_hot: list[DispatchHot]
     visits: int
     visit_units: int
@@ -148,7 +183,8 @@ class Handling(BaseModel):
     dissatisfied_hot: list[Share]
     overdue_total: int
     overdue_units: list[OverdueUnit]
-    county: CountyFigures
+    overdue_without_unit: int = Field(0, description="超期未反馈工单中没有承办单位记录的（计入 overdue_total）")
+    county: CountyFigures | None = Field(description="县级平台办理情况（Coverage.counties 时）")
 
 
 class Narrative(BaseModel):
@@ -262,10 +298,22 @@ class Report(BaseModel):
     annex3_header: list[str]
     issuing_office: str
     issued_on: str
-    missing: list[str] = Field(default_factory=list, description="输入数据缺失的部分")
+    coverage: Coverage
+    missing: list[str] = Field(default_factory=list, description="输入数据缺失的部分（文末“数据说明”）")
 
     @model_validator(mode="after")
     def annex2_has_its_header(self):
         if self.annex2 is not None and self.annex2_header is None:
             raise ValueError("附件2 缺少表头 / annex2 rows need annex2_header")
         return self
+
+    @computed_field(description="印出的附件及其次序：附件N 是第 N 个")
+    @property
+    def annexes(self) -> list[str]:
+        return annex_order(bool(self.annex1.groups), bool(self.annex2), bool(self.annex3))
+
+
+def annex_order(units: bool, county_ranking: bool, spot_checks: bool) -> list[str]:
+    """The annexes printed, in order, each when it has rows: 附件1 (the units), the county ranking, the spot checks."""
+    present = {"annex1": units, "annex2": county_ranking, "annex3": spot_checks}
+    return [key for key, rows in present.items() if rows]

@@ -19,6 +19,7 @@ from hotline.report.evidence import CallSheet, NarrativeInput
 from hotline.report.wording import SECTIONS, CallProblem, NarrativeWords
 
 TYPICAL_CASES = 2  # praised cases told
+CN_NUMERALS = "一二三四五六七八九十"  # （一）（二）… of a section's paragraphs
 
 
 def typical(facts: NarrativeInput, title: str) -> M.Narrative:
@@ -74,26 +75,32 @@ def leader_days(facts: NarrativeInput, title: str) -> M.Narrative:
 
 
 def difficulties(facts: NarrativeInput, title: str) -> M.Narrative:
+    """（一）the province's spot checks, （二）the quality of handling — numbered as they are present."""
     paras = []
     n = facts.spot_checks
     if n:
-        paras.append(f"（一）省考核“抽查回访”工单不满意。今年{facts.spot_check_period}，我市 {n} 件工单被省 12345 监管平台"
-                     f"抽查回访不满意、未联系，致使热线满意率扣分，影响省考核排名。{n} 件工单所涉及的单位及具体情况见附件 3。")
+        see = f"{n} 件工单所涉及的单位及具体情况见附件 {facts.spot_check_annex}。" if facts.spot_check_annex else ""
+        paras.append(f"省考核“抽查回访”工单不满意。今年{facts.spot_check_period}，我市 {n} 件工单被省 12345 监管平台"
+                     f"抽查回访不满意、未联系，致使热线满意率扣分，影响省考核排名。{see}")
     late_units = Counter(x.unit for x in facts.late_returns)
     quality = []
     if late_units:
         quality.append(f"部分单位存在超过 {facts.return_window_days} 个工作日退单现象（"
                        + "、".join(f"{u} {c} 件" for u, c in late_units.most_common()) + "）")
-    if facts.overdue_units:
-        quality.append(f"仍有 {facts.overdue_total} 件工单超期未反馈，涉及" + "、".join(facts.overdue_units))
+    if facts.overdue_total:
+        units = "，涉及" + "、".join(facts.overdue_units) if facts.overdue_units else ""
+        quality.append(f"仍有 {facts.overdue_total} 件工单超期未反馈{units}")
     if quality:
-        paras.append("（二）工单办理质量有待提升。" + "；".join(quality) + "，影响热线整体按时办结率考核。")
-    return M.Narrative(title=title, paragraphs=paras)
+        paras.append("工单办理质量有待提升。" + "；".join(quality) + "，影响热线整体按时办结率考核。")
+    return M.Narrative(title=title, paragraphs=[f"（{CN_NUMERALS[i]}）{p}" for i, p in enumerate(paras)])
 
 
 def requirements(facts: NarrativeInput, title: str, paragraphs: list[str]) -> M.Narrative:
-    return M.Narrative(title=title, paragraphs=[p.format(visit_dissatisfied=facts.visit_dissatisfied)
-                                                for p in paragraphs])
+    """The office's paragraphs, filled; one quoting the month's dissatisfied visits is left out in a month
+    without visits (it would print a 0 the data does not show)."""
+    quoted = "{visit_dissatisfied}"
+    kept = [p for p in paragraphs if facts.visit_dissatisfied is not None or quoted not in p]
+    return M.Narrative(title=title, paragraphs=[p.format(visit_dissatisfied=facts.visit_dissatisfied) for p in kept])
 
 
 def draft_narratives(facts: NarrativeInput, words: NarrativeWords) -> dict[str, M.Narrative]:

@@ -56,6 +56,27 @@ class Praise(Strict):
     min_rated_satisfied_share: float
 
 
+COVERAGE_FLAGS = ("visits", "completions", "on_time", "contacts", "counties")  # Coverage flags a note may follow
+
+
+class ConditionalNote(Strict):
+    """A table note printed only when the month's data is (or, with `no_`, is not) of some kind."""
+
+    text: str
+    when: str
+
+    @field_validator("when")
+    @classmethod
+    def a_coverage_flag(cls, value: str) -> str:
+        if value.removeprefix("no_") not in COVERAGE_FLAGS:
+            choices = ", ".join(f"{f} / no_{f}" for f in COVERAGE_FLAGS)
+            raise ValueError(f"when = {value!r} 不是可用的条件，可选 {choices}")
+        return value
+
+    def holds(self, flags: dict[str, bool]) -> bool:
+        return flags[self.when.removeprefix("no_")] != self.when.startswith("no_")
+
+
 class Annex1Words(Strict):
     title: str
     group_title: str
@@ -64,7 +85,15 @@ class Annex1Words(Strict):
     default_name_column: str
     columns: list[str]
     total: str
-    notes: list[str]
+    notes: list[str | ConditionalNote]
+
+    def notes_for(self, flags: dict[str, bool]) -> list[str]:
+        """The notes that hold for the month's data (`flags`: the Coverage flags by name); the last ends with 。
+        whichever it is."""
+        kept = [n if isinstance(n, str) else n.text for n in self.notes if isinstance(n, str) or n.holds(flags)]
+        if kept and kept[-1].endswith("；"):
+            kept[-1] = kept[-1][:-1] + "。"
+        return kept
     check_title = placeholders("title", allowed={"month"})
     check_group = placeholders("group_title", allowed={"group", "count"})
     check_columns = count_of("columns", 10, "附件1 的数字列")
@@ -116,6 +145,35 @@ class NarrativeWords(Strict):
         return value
 
 
+class DataNotes(Strict):
+    """数据说明: one sentence for each kind of input the month lacks (coverage.py decides which apply)."""
+
+    no_calls: str
+    no_previous_calls: str
+    no_previous_tickets: str
+    partial_previous_tickets: str
+    no_visits: str
+    no_online_evaluations: str
+    no_completions: str
+    no_deadline_visited: str
+    no_deadline_accepted: str
+    open_without_deadline: str
+    no_contacts: str
+    no_civility: str
+    without_unit: str
+    no_county_data: str
+    no_county_calls: str
+    county_ranking: str
+    unit_lists: str
+    check_plain = placeholders("no_calls", "no_visits", "no_online_evaluations", "no_completions", "no_contacts",
+                               "no_civility", "no_county_data", "no_county_calls", allowed=set())
+    check_month = placeholders("no_previous_calls", "no_previous_tickets", "partial_previous_tickets",
+                               allowed={"month"})
+    check_count = placeholders("no_deadline_visited", "no_deadline_accepted", "open_without_deadline",
+                               "without_unit", allowed={"count"})
+    check_error = placeholders("county_ranking", "unit_lists", allowed={"error"})
+
+
 class Wording(Strict):
     city: str
     title: str
@@ -125,6 +183,7 @@ class Wording(Strict):
     annex2: Annex2Words
     annex3: Annex3Words
     narratives: NarrativeWords
+    data_notes: DataNotes
     check_title = placeholders("title", allowed={"city", "month"})
 
     @field_validator("issued_on_day")

@@ -9,6 +9,10 @@ October 2022 by hand:
   → valid 2, late 1, on-time 1/2 = 50.00%, contact 50.00%, satisfied in total 2 (unrated counts) → 100.00%.
 - online evaluations: #1 dissatisfied → 0.00%; overall (0 + 2) / (1 + 2) = 66.67%.
 - overdue without feedback at the end of October: #6 (due 8 August, never answered). #7 is due in November.
+- by acceptance time (the basis of a month without visits), October's dispatched city tickets #2, #3, #7:
+  #2 completed 9 Oct before its deadline (10 Oct), contacted; #3 completed 13 Oct after its deadline (12 Oct);
+  #7 not completed → completed 2, late 1, 办结率 2/3 = 66.67%, on time 1/3 = 33.33%, contact 1/3 = 33.33%.
+  Every one has a deadline, and so do the open ones at month end (#6, #7): no gap.
 """
 
 import pytest
@@ -49,6 +53,13 @@ def engine(tiny_con):
     ("overdue_unanswered", 1, None, 1),
     ("county_calls", 1, None, 1),
     ("county_online_resolution_rate", 1, 1, 100.00),
+    ("dispatched_completed", 2, None, 2),
+    ("dispatched_late", 1, None, 1),
+    ("completion_rate", 2, 3, 66.67),
+    ("dispatched_on_time_rate", 1, 3, 33.33),
+    ("dispatched_contact_rate", 1, 3, 33.33),
+    ("dispatched_without_deadline", 0, None, 0),
+    ("open_without_deadline", 0, None, 0),
 ])
 def test_metric_value(engine, name, num, den, value):
     v = engine.value(name, M)
@@ -104,6 +115,17 @@ def test_data_gap_metrics(engine):
     assert engine.value("dispatched_without_unit", M).num == 0
 
 
+def test_completion_by_acceptance_time_per_unit(engine):
+    # 甲单位: #2 (completed, on time); 乙区政府: #3 (completed late) and #7 (open)
+    rows = engine.by(["dispatched", "dispatched_completed", "dispatched_late", "completion_rate"], M, ["unit"])
+    assert {r["unit"]: (r["dispatched"].num, r["dispatched_completed"].num, r["dispatched_late"].num,
+                        r["completion_rate"].rate) for r in rows} == {"甲单位": (1, 1, 0, 100.00),
+                                                                      "乙区政府": (2, 1, 1, 50.00)}
+    # September: #5 completed 26 Sep after its deadline (23 Sep) → 1 of 1 completed, none on time
+    assert (engine.value("completion_rate", "2022-09").rate, engine.value("dispatched_on_time_rate", "2022-09").rate) \
+        == (100.00, 0.00)
+
+
 def test_data_gap_metrics_count_the_gaps(tiny_store, tmp_path):
     import shutil
     import sqlite3
@@ -118,3 +140,26 @@ def test_data_gap_metrics_count_the_gaps(tiny_store, tmp_path):
     e = MetricEngine(ibis.sqlite.connect(str(copy)))
     assert e.value("visits_without_deadline", M).num == 1
     assert e.value("dispatched_without_unit", M).num == 1
+
+
+def test_completion_counts_to_the_month_end_and_deadline_gaps(tiny_store, tmp_path):
+    import shutil
+    import sqlite3
+
+    import ibis
+
+    copy = tmp_path / "late_close.sqlite"
+    shutil.copy(tiny_store, copy)
+    with sqlite3.connect(copy) as c:
+        # #7 (accepted 30 Oct) is completed on 2 Nov: not completed at the end of October
+        c.execute("INSERT INTO ticket_events (ticket_id, kind, at, actor, unit_id) "
+                  "VALUES (7, 'complete', '2022-11-02 09:00:00.000000', 'x', 2)")
+        c.execute("UPDATE ticket_events SET due_at = NULL WHERE ticket_id IN (3, 7)")  # 乙区政府's tickets
+    e = MetricEngine(ibis.sqlite.connect(str(copy)))
+    t = e.sources["tickets"]
+    assert t.filter(t.ticket_id == 7).completed.execute().tolist() == [True]  # the store knows it is completed
+    assert (e.value("dispatched_completed", M).num, e.value("completion_rate", M).rate) == (2, 66.67)
+    # #3 and #7 lose their deadlines: both counted, #3 no longer late; #7 is still open at the end of October
+    assert e.value("dispatched_without_deadline", M).num == 2
+    assert e.value("dispatched_late", M).num == 0
+    assert e.value("open_without_deadline", M).num == 1

@@ -136,3 +136,31 @@ def test_background_subsets_match_the_text(tmp_path, monkeypatch, child):
     assert {ord(c) for c in "接听情况分析"} <= set(TTFont(io.BytesIO(sans)).getBestCmap())
     assert ord("政") not in TTFont(io.BytesIO(serif)).getBestCmap()  # a subset, not the whole font
     assert fonts.is_cached(fonts.SERIF, "湘潭市热线——附件")
+
+
+def test_a_mom_clause_only_against_a_previous_month():
+    from hotline.render.text import vs
+
+    up = M.MoM(current=2, previous=1, delta=100.0, direction="上升", wording="上升100.00%")
+    flat = M.MoM(current=1, previous=1, delta=0.0, direction="持平", wording="持平")
+    none = M.MoM(current=1, previous=None, delta=None, direction="无上月数据", wording="无上月数据")
+    assert (vs(up, "，环比"), vs(flat, "，环比")) == ("，环比上升 100.00%", "，环比持平")
+    assert vs(none, "，环比") == "" and vs(None, "，环比") == ""
+
+
+def test_data_notes_close_the_body_numbered(report):
+    noted = report.model_copy(update={"missing": ["来电：甲", "回访：乙"]})
+    blocks = document(noted).blocks
+    assert [b.kind for b in blocks[-3:]] == ["sign", "date", "notes"]
+    assert (blocks[-1].text, blocks[-1].items) == ("数据说明：", ["1.来电：甲；", "2.回访：乙。"])
+    assert "notes" not in [b.kind for b in document(report).blocks]  # the seed month lacks nothing
+
+
+def test_the_seed_month_lacks_nothing(report):
+    """The demo store holds every input: every section is drawn, nothing is said to be missing."""
+    flags = report.coverage.model_dump()
+    assert (flags.pop("basis"), flags.pop("regions")) == ("visited", "units")
+    assert all(flags.values()), flags
+    assert report.missing == [] and report.annexes == ["annex1", "annex2", "annex3"]
+    text = document(report).text()
+    assert "本月无" not in text and "数据说明" not in text and "—" not in text.split("附件：")[0]

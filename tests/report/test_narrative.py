@@ -104,3 +104,16 @@ def test_overrides_replace_a_section_and_refuse_unknown_ones():
         apply_overrides(drafts, {"summary": ["x"]})
     with pytest.raises(ValueError, match="应为段落列表"):
         apply_overrides(drafts, {"requirements": "一段"})
+
+
+def test_difficulties_number_the_paragraphs_present_and_name_the_annex():
+    quality = draft_narratives(facts(spot_checks=0), WORDS)["difficulties"].paragraphs
+    assert len(quality) == 1 and quality[0].startswith("（一）工单办理质量有待提升。")
+    spot = draft_narratives(facts(spot_check_annex=2), WORDS)["difficulties"].paragraphs[0]
+    assert spot.endswith("17 件工单所涉及的单位及具体情况见附件 2。")
+
+
+def test_a_month_without_visits_drops_the_requirement_quoting_them():
+    n = draft_narratives(facts(visit_dissatisfied=None), WORDS)["requirements"]
+    assert [p[:3] for p in n.paragraphs] == ["（一）", "（二）"]
+    assert not any("回访不满意" in p for p in n.paragraphs)

@@ -1,6 +1,8 @@
 """The report's city-specific words are data (hotline/data/report.yaml): checked on load, and what the report
 prints — change the file and the report changes, with no constant left in code."""
 
+import re
+
 import ibis
 import pytest
 
@@ -67,3 +69,26 @@ def test_the_report_prints_the_files_words(seed_store, monkeypatch):
     assert report.typical_cases.title == "好的案例"
     assert report.requirements.paragraphs == ["（一）请各单位关注 808 件不满意工单。"]
     assert report.handling.praised_short_names == ["岳塘区"]
+
+
+@pytest.mark.parametrize("mutate,expected", [
+    (lambda d: d["annex1"]["notes"].append({"text": "注。", "when": "visit"}), "when = 'visit' 不是可用的条件"),
+    (lambda d: d["annex1"]["notes"].append({"text": "注。"}), "annex1.notes.6.ConditionalNote.when：缺失"),
+    (lambda d: d["data_notes"].update(no_calls="本月 {count} 通"), "data_notes.no_calls：未知占位符 ['count']"),
+    (lambda d: d["data_notes"].pop("no_visits"), "data_notes.no_visits：缺失"),
+])
+def test_conditional_notes_and_data_notes_are_checked(mutate, expected):
+    doc = load_yaml("report.yaml")
+    mutate(doc)
+    with pytest.raises(WordingError, match=re.escape(expected)):
+        parse_wording(doc)
+
+
+def test_annex1_notes_follow_the_months_data():
+    words = wording().annex1
+    every = dict(visits=True, completions=True, on_time=True, contacts=True, counties=True)
+    seed = words.notes_for(every)
+    assert len(seed) == 4 and seed[1] == "本表格中的数据均以回访时间为截点进行统计；" and seed[-1].endswith("情况。")
+    bare = words.notes_for({**every, "visits": False, "counties": False})
+    assert bare[0] == seed[0] and "受理时间为截点" in bare[1] and len(bare) == 2
+    assert bare[-1].endswith("。")  # the last note printed ends the list, whichever it is
